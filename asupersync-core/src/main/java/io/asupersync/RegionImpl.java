@@ -1,0 +1,439 @@
+package io.asupersync;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import io.asupersync.trace.TraceKind;
+import org.jspecify.annotations.Nullable;
+
+/** The engine's region: membership, cancel propagation and the close protocol. */
+final class RegionImpl {
+  private static final VarHandle CANCEL;
+
+  static {
+    try {
+      CANCEL = MethodHandles.lookup().findVarHandle(RegionImpl.class, "cancelReason", CancelReason.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final long id;
+  final Runtime runtime;
+  final @Nullable RegionImpl parent;
+  final @Nullable TaskImpl<?> owner;
+  final RegionPolicy policy;
+  final Budget budget;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final HashSet<TaskImpl<?>> tasks = new HashSet<>();
+  private final HashSet<RegionImpl> children = new HashSet<>();
+  private final ArrayList<Finalizer> finalizers = new ArrayList<>();
+  private @Nullable Thread drainWaiter;
+
+  volatile RegionState state = RegionState.OPEN;
+  private volatile @Nullable CancelReason cancelReason;
+  private volatile @Nullable Outcome<?> firstFailure;
+
+  RegionImpl(
+      long id,
+      Runtime runtime,
+      @Nullable RegionImpl parent,
+      @Nullable TaskImpl<?> owner,
+      RegionPolicy policy,
+      Budget budget) {
+    this.id = id;
+    this.runtime = runtime;
+    this.parent = parent;
+    this.owner = owner;
+    this.policy = policy;
+    this.budget = budget;
+  }
+
+  @Nullable CancelReason cancelReason() {
+    return cancelReason;
+  }
+
+  // ---- membership
+
+  <T> TaskImpl<T> spawn(@Nullable String name, Budget taskBudget, TaskBody<T> body) {
+    TaskImpl<T> task = new TaskImpl<>(runtime.nextTaskId(), name, runtime, this, taskBudget, body, false);
+    CancelReason reason;
+    lock.lock();
+    try {
+      if (state != RegionState.OPEN) {
+        throw new RegionClosedException(
+            "region " + id + " is " + state + ": it no longer admits tasks");
+      }
+      tasks.add(task);
+      reason = cancelReason;
+    } finally {
+      lock.unlock();
+    }
+    runtime.taskSpawned(task);
+    if (reason != null) {
+      task.requestCancel(reason, false);
+    }
+    task.start();
+    return task;
+  }
+
+  RegionImpl openChild(TaskImpl<?> scopeOwner, RegionPolicy childPolicy, Budget childBudget) {
+    RegionImpl child = new RegionImpl(runtime.nextRegionId(), runtime, this, scopeOwner, childPolicy, childBudget);
+    CancelReason reason;
+    lock.lock();
+    try {
+      if (state == RegionState.FINALIZING || state == RegionState.CLOSED) {
+        throw new RegionClosedException("region " + id + " is " + state + ": it cannot open scopes");
+      }
+      children.add(child);
+      reason = cancelReason;
+    } finally {
+      lock.unlock();
+    }
+    runtime.trace(TraceKind.REGION_OPENED, scopeOwner.id, child.id, 0, Map.of("parent", Long.toString(id)));
+    if (reason != null) {
+      child.requestCancel(runtime.parentCancelled(id, reason));
+    }
+    return child;
+  }
+
+  void addFinalizer(Finalizer finalizer) {
+    lock.lock();
+    try {
+      if (state == RegionState.FINALIZING || state == RegionState.CLOSED) {
+        throw new RegionClosedException("region " + id + " is " + state + ": too late to defer cleanup");
+      }
+      finalizers.add(finalizer);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void taskCompleted(TaskImpl<?> task, Outcome<?> outcome) {
+    boolean failed = false;
+    Thread waiter;
+    lock.lock();
+    try {
+      tasks.remove(task);
+      if (policy == RegionPolicy.FAIL_FAST
+          && !task.finalizer
+          && firstFailure == null
+          && (outcome instanceof Outcome.Err || outcome instanceof Outcome.Panicked)) {
+        firstFailure = outcome;
+        failed = true;
+      }
+      waiter = tasks.isEmpty() && children.isEmpty() ? drainWaiter : null;
+    } finally {
+      lock.unlock();
+    }
+    if (failed) {
+      requestCancel(
+          new CancelReason(
+              CancelKind.FAIL_FAST,
+              id,
+              task.id,
+              runtime.clock.now(),
+              "task " + task.name() + " failed: " + describe(outcome),
+              null));
+    }
+    LockSupport.unpark(waiter);
+  }
+
+  private void childClosed(RegionImpl child) {
+    Thread waiter;
+    lock.lock();
+    try {
+      children.remove(child);
+      waiter = tasks.isEmpty() && children.isEmpty() ? drainWaiter : null;
+    } finally {
+      lock.unlock();
+    }
+    LockSupport.unpark(waiter);
+  }
+
+  // ---- cancellation
+
+  /**
+   * Records {@code reason} if stronger than the current one. Direct tasks and the owner's scope frame
+   * get the reason itself; child regions get {@link CancelKind#PARENT_CANCELLED} caused by it.
+   */
+  boolean requestCancel(CancelReason reason) {
+    CancelReason current;
+    do {
+      current = cancelReason;
+      if (!reason.isStrongerThan(current)) {
+        return false;
+      }
+    } while (!CANCEL.compareAndSet(this, current, reason));
+    runtime.trace(
+        TraceKind.CANCEL_REQUESTED,
+        0,
+        id,
+        0,
+        Map.of("kind", reason.kind().name(), "message", reason.message()));
+    TaskImpl<?>[] members;
+    RegionImpl[] subRegions;
+    lock.lock();
+    try {
+      members = tasks.toArray(new TaskImpl<?>[0]);
+      subRegions = children.toArray(new RegionImpl[0]);
+    } finally {
+      lock.unlock();
+    }
+    for (TaskImpl<?> t : members) {
+      t.requestCancel(reason, false);
+    }
+    if (subRegions.length > 0) {
+      CancelReason inherited = runtime.parentCancelled(id, reason);
+      for (RegionImpl r : subRegions) {
+        r.requestCancel(inherited);
+      }
+    }
+    if (owner != null) {
+      LockSupport.unpark(owner.thread);
+    }
+    return true;
+  }
+
+  // ---- close protocol (runs on the owner's thread)
+
+  /** Closes the region after its owner's body ended with {@code bodyOutcome}; returns the scope's outcome. */
+  @SuppressWarnings("unchecked")
+  <T> Outcome<T> close(Outcome<T> bodyOutcome) {
+    setState(RegionState.CLOSING);
+    if (!bodyOutcome.isOk() && cancelReason == null) {
+      CancelKind kind =
+          bodyOutcome instanceof Outcome.Cancelled ? CancelKind.PARENT_CANCELLED : CancelKind.FAIL_FAST;
+      requestCancel(
+          new CancelReason(
+              kind,
+              id,
+              owner != null ? owner.id : 0,
+              runtime.clock.now(),
+              "scope body ended " + describe(bodyOutcome),
+              bodyOutcome instanceof Outcome.Cancelled<T> c ? c.reason() : null));
+    }
+    setState(RegionState.DRAINING);
+    drain();
+    setState(RegionState.FINALIZING);
+    Outcome<T> result = bodyOutcome;
+    Outcome<?> failure = firstFailure;
+    if (failure != null && !(bodyOutcome instanceof Outcome.Panicked)) {
+      result = (Outcome<T>) failure;
+    }
+    result = runFinalizers(result);
+    setState(RegionState.CLOSED);
+    if (parent != null) {
+      parent.childClosed(this);
+    }
+    runtime.trace(TraceKind.REGION_CLOSED, owner != null ? owner.id : 0, id, 0, Map.of("outcome", kindOf(result)));
+    return result;
+  }
+
+  private void setState(RegionState next) {
+    lock.lock();
+    try {
+      state = next;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void drain() {
+    Instant drainDeadline = null;
+    while (true) {
+      lock.lock();
+      try {
+        if (tasks.isEmpty() && children.isEmpty()) {
+          drainWaiter = null;
+          return;
+        }
+        drainWaiter = Thread.currentThread();
+      } finally {
+        lock.unlock();
+      }
+      Instant now = runtime.clock.now();
+      CancelReason reason = cancelReason;
+      if (reason == null && budget.isExpired(now)) {
+        requestCancel(
+            new CancelReason(CancelKind.DEADLINE, id, 0, now, "region deadline passed while draining", null));
+        continue;
+      }
+      Instant wakeAt;
+      if (reason != null) {
+        if (drainDeadline == null) {
+          drainDeadline = now.plus(runtime.cleanupBudget(reason.kind()));
+        }
+        if (!now.isBefore(drainDeadline)) {
+          abandonStragglers(reason);
+          return;
+        }
+        wakeAt = drainDeadline;
+      } else {
+        wakeAt = budget.deadline();
+      }
+      Runtime.parkUntil(runtime.clock, wakeAt, this);
+    }
+  }
+
+  private void abandonStragglers(CancelReason reason) {
+    List<TaskImpl<?>> left = new ArrayList<>();
+    lock.lock();
+    try {
+      collectLiveTasks(left);
+      drainWaiter = null;
+    } finally {
+      lock.unlock();
+    }
+    for (TaskImpl<?> t : left) {
+      runtime.markStraggler(t);
+    }
+    runtime.trace(
+        TraceKind.DRAIN_OVERRUN,
+        owner != null ? owner.id : 0,
+        id,
+        0,
+        Map.of(
+            "cleanupBudget", runtime.cleanupBudget(reason.kind()).toString(),
+            "stragglers", left.stream().map(t -> t.id + ":" + t.name()).collect(Collectors.joining(","))));
+    runtime.log(
+        System.Logger.Level.WARNING,
+        "region " + id + " did not drain within its cleanup budget; stragglers: " + left);
+  }
+
+  /** Adds live tasks of this region and of its live descendants; caller holds {@link #lock}. */
+  private void collectLiveTasks(List<TaskImpl<?>> into) {
+    into.addAll(tasks);
+    for (RegionImpl child : children) {
+      child.lock.lock();
+      try {
+        child.collectLiveTasks(into);
+      } finally {
+        child.lock.unlock();
+      }
+    }
+  }
+
+  @SuppressWarnings("NullAway") // finalizer tasks return null by design
+  private <T> Outcome<T> runFinalizers(Outcome<T> result) {
+    List<Finalizer> toRun;
+    lock.lock();
+    try {
+      toRun = new ArrayList<>(finalizers);
+      finalizers.clear();
+    } finally {
+      lock.unlock();
+    }
+    for (int i = toRun.size() - 1; i >= 0; i--) {
+      Finalizer f = toRun.get(i);
+      Instant deadline = runtime.clock.now().plus(runtime.finalizerBudget);
+      TaskImpl<Void> task =
+          new TaskImpl<>(
+              runtime.nextTaskId(),
+              "finalizer-" + id + "-" + i,
+              runtime,
+              this,
+              budget.withDeadline(deadline),
+              cx -> {
+                f.run(cx);
+                return null;
+              },
+              true);
+      runtime.taskSpawned(task);
+      task.start();
+      if (!task.awaitDone(deadline)) {
+        runtime.markStraggler(task);
+        runtime.trace(
+            TraceKind.FINALIZER_OVERRUN,
+            task.id,
+            id,
+            0,
+            Map.of("budget", runtime.finalizerBudget.toString()));
+        runtime.log(
+            System.Logger.Level.WARNING,
+            "finalizer " + task.name() + " overran its budget of " + runtime.finalizerBudget);
+        continue;
+      }
+      Outcome<Void> fo = task.outcomeOrNull();
+      if (fo != null && !fo.isOk()) {
+        runtime.trace(TraceKind.FINALIZER_FAILED, task.id, id, 0, Map.of("outcome", describe(fo)));
+        result = result.combine(retype(fo));
+      }
+    }
+    return result;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Outcome<T> retype(Outcome<?> o) {
+    return (Outcome<T>) o;
+  }
+
+  // ---- views
+
+  RuntimeSnapshot.RegionInfo info(List<TaskImpl<?>> liveTasksOut) {
+    lock.lock();
+    try {
+      liveTasksOut.addAll(tasks);
+      return new RuntimeSnapshot.RegionInfo(
+          id,
+          parent != null ? parent.id : 0,
+          owner != null ? owner.id : 0,
+          state,
+          policy,
+          cancelReason,
+          tasks.stream().map(t -> t.id).sorted().toList(),
+          children.stream().map(r -> r.id).sorted().toList());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  List<RegionImpl> childrenCopy() {
+    lock.lock();
+    try {
+      return new ArrayList<>(children);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean isQuiescent() {
+    lock.lock();
+    try {
+      return tasks.isEmpty() && children.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  static String kindOf(Outcome<?> o) {
+    return switch (o) {
+      case Outcome.Ok<?> ok -> "ok";
+      case Outcome.Err<?> err -> "err";
+      case Outcome.Cancelled<?> c -> "cancelled";
+      case Outcome.Panicked<?> p -> "panicked";
+    };
+  }
+
+  static String describe(Outcome<?> o) {
+    return switch (o) {
+      case Outcome.Ok<?> ok -> "ok";
+      case Outcome.Err<?> err -> "err " + err.error();
+      case Outcome.Cancelled<?> c -> "cancelled " + c.reason().kind();
+      case Outcome.Panicked<?> p -> "panicked " + p.cause();
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "Region[" + id + " " + state + "]";
+  }
+}

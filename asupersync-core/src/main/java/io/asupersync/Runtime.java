@@ -1,0 +1,540 @@
+package io.asupersync;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import io.asupersync.trace.TraceBuffer;
+import io.asupersync.trace.TraceKind;
+import io.asupersync.trace.TraceSink;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry point: owns root regions, the clock, the seeded random source, the trace buffer and the
+ * leak policy. Tasks run on virtual threads by default.
+ *
+ * <pre>{@code
+ * try (Runtime runtime = Runtime.builder().build()) {
+ *   Outcome<Integer> outcome = runtime.run(cx -> {
+ *     TaskHandle<Integer> a = cx.spawn(c -> 20);
+ *     TaskHandle<Integer> b = cx.spawn(c -> 22);
+ *     return a.join(cx).orThrow() + b.join(cx).orThrow();
+ *   });
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} is bounded: it cancels everything with {@link CancelKind#SHUTDOWN}, waits at
+ * most the shutdown timeout, and reports what did not finish instead of hanging.
+ */
+public final class Runtime implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger("io.asupersync.Runtime");
+  private static final int LEAK_HISTORY = 256;
+
+  final Clock clock;
+  final ThreadFactory threadFactory;
+  private final LeakResponse leakResponse;
+  private final long leakEscalationThreshold;
+  private final Budget defaultBudget;
+  private final Duration shutdownTimeout;
+  final Duration finalizerBudget;
+  private final EnumMap<CancelKind, Duration> cleanupBudgets;
+  final long seed;
+  private final TraceBuffer trace;
+
+  private final AtomicLong taskIds = new AtomicLong();
+  private final AtomicLong regionIds = new AtomicLong();
+  private final AtomicLong obligationIds = new AtomicLong();
+  private final Set<RegionImpl> roots = ConcurrentHashMap.newKeySet();
+  private final Set<TaskImpl<?>> stragglers = ConcurrentHashMap.newKeySet();
+  private final ArrayDeque<RuntimeSnapshot.LeakInfo> leaks = new ArrayDeque<>();
+  private final AtomicLong active = new AtomicLong();
+  private final LongAdder spawned = new LongAdder();
+  private final LongAdder completed = new LongAdder();
+  private final LongAdder cancelled = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder panicked = new LongAdder();
+  private final AtomicLong leaked = new AtomicLong();
+  private final boolean traceObligations;
+
+  private volatile boolean shuttingDown;
+  private volatile @Nullable Thread shutdownWaiter;
+  private volatile @Nullable ShutdownReport shutdownReport;
+
+  private Runtime(Builder b) {
+    this.clock = b.clock;
+    this.threadFactory = b.threadFactory;
+    this.leakResponse = b.leakResponse;
+    this.leakEscalationThreshold = b.leakEscalationThreshold;
+    this.defaultBudget = b.defaultBudget;
+    this.shutdownTimeout = b.shutdownTimeout;
+    this.finalizerBudget = b.finalizerBudget;
+    this.cleanupBudgets = new EnumMap<>(b.cleanupBudgets);
+    this.seed = b.seed;
+    this.traceObligations = b.traceObligations;
+    this.trace = new TraceBuffer(b.traceCapacity, clock::now, b.traceSink);
+    trace(TraceKind.RUNTIME_STARTED, 0, 0, 0, Map.of("seed", Long.toString(seed)));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs {@code body} as a root task in a fresh fail-fast scope with the default budget and waits for
+   * the scope to close. If the calling thread is interrupted meanwhile, the root task is cancelled
+   * ({@link CancelKind#USER}) and the interrupt is restored once it finished.
+   */
+  public <T> Outcome<T> run(TaskBody<T> body) {
+    TaskImpl<Outcome<T>> root = spawnRoot("main", cx -> cx.scope(body));
+    boolean interrupted = false;
+    while (!root.awaitDone(null)) {
+      // awaitDone(null) only returns false when woken by an interrupt
+    }
+    while (!root.isDone()) {
+      if (Thread.interrupted() && !interrupted) {
+        interrupted = true;
+        root.cancel(CancelReason.of(CancelKind.USER, "caller of Runtime.run was interrupted"));
+      }
+      root.awaitDone(null);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    Outcome<Outcome<T>> o = Objects.requireNonNull(root.outcomeOrNull());
+    if (o instanceof Outcome.Ok<Outcome<T>> ok && ok.value() != null) {
+      return ok.value();
+    }
+    @SuppressWarnings("unchecked")
+    Outcome<T> other = (Outcome<T>) (Outcome<?>) o;
+    return other;
+  }
+
+  /**
+   * Starts {@code body} as a long-lived root task (a server loop, a consumer) in its own fail-fast
+   * scope; shutdown cancels it.
+   *
+   * @throws RegionClosedException if the runtime is shutting down
+   */
+  public <T> TaskHandle<Outcome<T>> spawn(String name, TaskBody<T> body) {
+    return spawnRoot(name, cx -> cx.scope(body));
+  }
+
+  private <T> TaskImpl<T> spawnRoot(String name, TaskBody<T> body) {
+    if (shuttingDown) {
+      throw new RegionClosedException("runtime is shutting down");
+    }
+    RegionImpl region = new RegionImpl(nextRegionId(), this, null, null, RegionPolicy.FAIL_FAST, defaultBudget);
+    roots.add(region);
+    trace(TraceKind.REGION_OPENED, 0, region.id, 0, Map.of("parent", "0"));
+    TaskBody<T> closingRoot =
+        cx -> {
+          try {
+            return body.run(cx);
+          } finally {
+            region.state = RegionState.CLOSED;
+            roots.remove(region);
+          }
+        };
+    return region.spawn(name, defaultBudget, closingRoot);
+  }
+
+  /** A consistent-per-region view of everything live. */
+  public RuntimeSnapshot snapshot() {
+    List<RuntimeSnapshot.RegionInfo> regions = new ArrayList<>();
+    List<TaskImpl<?>> live = new ArrayList<>();
+    ArrayDeque<RegionImpl> queue = new ArrayDeque<>(roots);
+    List<RegionImpl> ordered = new ArrayList<>(queue);
+    ordered.sort(Comparator.comparingLong(r -> r.id));
+    queue.clear();
+    queue.addAll(ordered);
+    while (!queue.isEmpty()) {
+      RegionImpl r = queue.poll();
+      regions.add(r.info(live));
+      List<RegionImpl> kids = r.childrenCopy();
+      kids.sort(Comparator.comparingLong(k -> k.id));
+      queue.addAll(kids);
+    }
+    for (TaskImpl<?> s : stragglers) {
+      if (!live.contains(s)) {
+        live.add(s);
+      }
+    }
+    live.sort(Comparator.comparingLong(t -> t.id));
+    List<RuntimeSnapshot.TaskInfo> tasks = new ArrayList<>();
+    List<RuntimeSnapshot.ObligationInfo> obligations = new ArrayList<>();
+    for (TaskImpl<?> t : live) {
+      if (!t.isDone()) {
+        tasks.add(t.info());
+        obligations.addAll(t.reservedObligations());
+      }
+    }
+    List<RuntimeSnapshot.LeakInfo> leakCopy;
+    synchronized (leaks) {
+      leakCopy = new ArrayList<>(leaks);
+    }
+    return new RuntimeSnapshot(clock.now(), regions, tasks, obligations, leakCopy, counters());
+  }
+
+  private RuntimeSnapshot.Counters counters() {
+    return new RuntimeSnapshot.Counters(
+        spawned.sum(),
+        completed.sum(),
+        cancelled.sum(),
+        failed.sum(),
+        panicked.sum(),
+        active.get(),
+        leaked.get(),
+        stragglers.size());
+  }
+
+  /** The recent structured trace events. */
+  public TraceBuffer trace() {
+    return trace;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The seed of this runtime's random sources. */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * Cancels every root region with {@link CancelKind#SHUTDOWN} and waits for every task to finish,
+   * at most the shutdown timeout. Past it, emits a {@link TraceKind#SHUTDOWN_INCOMPLETE} event and a
+   * warning naming the tasks and regions still alive, and returns. Idempotent.
+   */
+  public ShutdownReport shutdown() {
+    synchronized (this) {
+      ShutdownReport done = shutdownReport;
+      if (done != null) {
+        return done;
+      }
+      shuttingDown = true;
+      Instant start = clock.now();
+      trace(TraceKind.RUNTIME_SHUTDOWN, 0, 0, 0, Map.of("timeout", shutdownTimeout.toString()));
+      CancelReason reason = new CancelReason(CancelKind.SHUTDOWN, 0, 0, start, "runtime shutting down", null);
+      for (RegionImpl root : List.copyOf(roots)) {
+        root.requestCancel(reason);
+      }
+      Instant deadline = start.plus(shutdownTimeout);
+      shutdownWaiter = Thread.currentThread();
+      while (active.get() > 0 && clock.now().isBefore(deadline)) {
+        parkUntil(clock, deadline, this);
+        Thread.interrupted(); // an interrupt must not turn this bounded wait into a spin
+      }
+      shutdownWaiter = null;
+      Duration took = Duration.between(start, clock.now());
+      ShutdownReport report;
+      if (active.get() == 0) {
+        report = new ShutdownReport(true, took, List.of(), List.of());
+      } else {
+        RuntimeSnapshot snap = snapshot();
+        report = new ShutdownReport(false, took, snap.tasks(), snap.regions());
+        String names =
+            snap.tasks().stream().map(t -> t.id() + ":" + t.name()).collect(Collectors.joining(","));
+        String regionIdsLeft =
+            snap.regions().stream().map(r -> Long.toString(r.id())).collect(Collectors.joining(","));
+        trace(
+            TraceKind.SHUTDOWN_INCOMPLETE,
+            0,
+            0,
+            0,
+            Map.of("tasks", names, "regions", regionIdsLeft, "timeout", shutdownTimeout.toString()));
+        log(
+            System.Logger.Level.WARNING,
+            "runtime shutdown timed out after " + shutdownTimeout + "; still running: " + names);
+      }
+      shutdownReport = report;
+      return report;
+    }
+  }
+
+  /** {@link #shutdown()}, discarding the report (it is traced and logged when incomplete). */
+  @Override
+  public void close() {
+    shutdown();
+  }
+
+  public boolean isShutdown() {
+    return shuttingDown;
+  }
+
+  // ---- engine callbacks
+
+  long nextTaskId() {
+    return taskIds.incrementAndGet();
+  }
+
+  long nextRegionId() {
+    return regionIds.incrementAndGet();
+  }
+
+  long nextObligationId() {
+    return obligationIds.incrementAndGet();
+  }
+
+  Duration cleanupBudget(CancelKind kind) {
+    return Objects.requireNonNull(cleanupBudgets.get(kind));
+  }
+
+  CancelReason parentCancelled(long regionId, CancelReason cause) {
+    return new CancelReason(
+        CancelKind.PARENT_CANCELLED, regionId, 0, clock.now(), "parent cancelled: " + cause.kind(), cause);
+  }
+
+  void trace(TraceKind kind, long taskId, long regionId, long obligationId, Map<String, String> attrs) {
+    trace.record(kind, taskId, regionId, obligationId, attrs);
+  }
+
+  void log(System.Logger.Level level, String message) {
+    LOG.log(level, message);
+  }
+
+  void taskSpawned(TaskImpl<?> task) {
+    active.incrementAndGet();
+    spawned.increment();
+    trace(TraceKind.TASK_SPAWNED, task.id, task.region.id, 0, Map.of());
+  }
+
+  void taskCompleted(TaskImpl<?> task, Outcome<?> outcome) {
+    completed.increment();
+    switch (outcome) {
+      case Outcome.Ok<?> ok -> {}
+      case Outcome.Err<?> err -> failed.increment();
+      case Outcome.Cancelled<?> c -> cancelled.increment();
+      case Outcome.Panicked<?> p -> panicked.increment();
+    }
+    if (task.straggler) {
+      stragglers.remove(task);
+    }
+    trace(TraceKind.TASK_COMPLETED, task.id, task.region.id, 0, Map.of("outcome", RegionImpl.kindOf(outcome)));
+    if (active.decrementAndGet() == 0 && shuttingDown) {
+      LockSupport.unpark(shutdownWaiter);
+    }
+  }
+
+  void markStraggler(TaskImpl<?> task) {
+    task.straggler = true;
+    if (!task.isDone()) {
+      stragglers.add(task);
+    }
+  }
+
+  void obligationReserved(ObligationImpl o) {
+    if (traceObligations) {
+      trace(TraceKind.OBLIGATION_RESERVED, o.holder.id, o.region.id, o.id, Map.of("kind", o.kind.name()));
+    }
+  }
+
+  void obligationSettled(ObligationImpl o, ObligationState state) {
+    if (traceObligations) {
+      trace(
+          state == ObligationState.COMMITTED ? TraceKind.OBLIGATION_COMMITTED : TraceKind.OBLIGATION_ABORTED,
+          o.holder.id,
+          o.region.id,
+          o.id,
+          Map.of());
+    }
+  }
+
+  <R> Outcome<R> handleLeaks(TaskImpl<?> task, List<ObligationImpl> leakedNow, Outcome<R> result) {
+    boolean panic = false;
+    List<RuntimeSnapshot.ObligationInfo> infos = new ArrayList<>();
+    for (ObligationImpl o : leakedNow) {
+      long total = leaked.incrementAndGet();
+      LeakResponse response = total > leakEscalationThreshold ? LeakResponse.PANIC : leakResponse;
+      ObligationState terminal =
+          response == LeakResponse.RECOVER ? ObligationState.ABORTED : ObligationState.LEAKED;
+      if (!o.resolveByRuntime(terminal)) {
+        leaked.decrementAndGet(); // settled concurrently by another thread: not a leak after all
+        continue;
+      }
+      RuntimeSnapshot.ObligationInfo info = o.info();
+      infos.add(info);
+      synchronized (leaks) {
+        if (leaks.size() == LEAK_HISTORY) {
+          leaks.removeFirst();
+        }
+        leaks.addLast(new RuntimeSnapshot.LeakInfo(info, clock.now(), response));
+      }
+      trace(
+          TraceKind.OBLIGATION_LEAKED,
+          task.id,
+          o.region.id,
+          o.id,
+          Map.of("kind", o.kind.name(), "description", o.description, "response", response.name()));
+      switch (response) {
+        case PANIC -> panic = true;
+        case LOG -> log(System.Logger.Level.WARNING, "task " + task.name() + " leaked " + o);
+        case RECOVER -> log(System.Logger.Level.WARNING, "task " + task.name() + " leaked " + o + "; aborted it");
+        case SILENT -> {}
+      }
+    }
+    if (!panic) {
+      return result;
+    }
+    ObligationLeakException leak =
+        new ObligationLeakException("task " + task.name() + " ended holding reserved obligations " + infos, infos);
+    if (result instanceof Outcome.Panicked<R> p) {
+      p.cause().addSuppressed(leak);
+      return result;
+    }
+    return Outcome.panicked(leak);
+  }
+
+  /**
+   * Parks the calling thread until unparked or until {@code deadline} (forever when null). Returns
+   * false when the deadline has passed.
+   */
+  static boolean parkUntil(Clock clock, @Nullable Instant deadline, Object blocker) {
+    if (deadline == null) {
+      LockSupport.park(blocker);
+      return true;
+    }
+    long nanos = Duration.between(clock.now(), deadline).toNanos();
+    if (nanos <= 0) {
+      return false;
+    }
+    LockSupport.parkNanos(blocker, nanos);
+    return true;
+  }
+
+  static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+
+  /** Configures a {@link Runtime}. Every setting has the documented default. */
+  public static final class Builder {
+    private Clock clock = Clock.system();
+    private ThreadFactory threadFactory = Thread.ofVirtual().name("asupersync-", 1).factory();
+    private LeakResponse leakResponse = LeakResponse.LOG;
+    private long leakEscalationThreshold = Long.MAX_VALUE;
+    private int traceCapacity = 4096;
+    private TraceSink traceSink = TraceSink.discard();
+    private Budget defaultBudget = Budget.unlimited();
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private Duration finalizerBudget = Duration.ofSeconds(5);
+    private final EnumMap<CancelKind, Duration> cleanupBudgets = new EnumMap<>(CancelKind.class);
+    private long seed = System.nanoTime();
+    private boolean traceObligations = true;
+
+    private Builder() {
+      for (CancelKind kind : CancelKind.values()) {
+        cleanupBudgets.put(kind, Duration.ofSeconds(5));
+      }
+    }
+
+    /** Clock for deadlines, sleeps and trace timestamps; default {@link Clock#system()}. */
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Creates the thread of each task; default: virtual threads named {@code asupersync-N}. */
+    public Builder threadFactory(ThreadFactory value) {
+      this.threadFactory = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** What to do when a task ends holding a reserved obligation; default {@link LeakResponse#LOG}. */
+    public Builder leakResponse(LeakResponse value) {
+      this.leakResponse = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /**
+     * After this many leaks in the runtime, every further leak is handled as {@link
+     * LeakResponse#PANIC} whatever the configured response; default: never.
+     */
+    public Builder leakEscalationThreshold(long leaks) {
+      if (leaks < 0) {
+        throw new IllegalArgumentException("leak escalation threshold must not be negative");
+      }
+      this.leakEscalationThreshold = leaks;
+      return this;
+    }
+
+    /** How many recent trace events the ring keeps; default 4096. */
+    public Builder traceCapacity(int events) {
+      if (events < 1) {
+        throw new IllegalArgumentException("trace capacity must be at least 1, was " + events);
+      }
+      this.traceCapacity = events;
+      return this;
+    }
+
+    /** Exporter that receives every trace event; default: none. */
+    public Builder traceSink(TraceSink value) {
+      this.traceSink = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** Whether obligation reserve/commit/abort are traced (leaks always are); default true. */
+    public Builder traceObligations(boolean value) {
+      this.traceObligations = value;
+      return this;
+    }
+
+    /** Budget of root tasks; default unlimited. */
+    public Builder defaultBudget(Budget value) {
+      this.defaultBudget = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** How long {@link Runtime#close()} waits for tasks to finish; default 30 s. */
+    public Builder shutdownTimeout(Duration value) {
+      this.shutdownTimeout = positive(value, "shutdown timeout");
+      return this;
+    }
+
+    /** How long each finalizer may run before it is reported and left behind; default 5 s. */
+    public Builder finalizerBudget(Duration value) {
+      this.finalizerBudget = positive(value, "finalizer budget");
+      return this;
+    }
+
+    /**
+     * How long a region cancelled for {@code kind} waits for its tasks before leaving them behind as
+     * stragglers; default 5 s for every kind.
+     */
+    public Builder cleanupBudget(CancelKind kind, Duration value) {
+      cleanupBudgets.put(Objects.requireNonNull(kind), positive(value, "cleanup budget"));
+      return this;
+    }
+
+    /** Seed of every task's random source; default: from the system clock. */
+    public Builder seed(long value) {
+      this.seed = value;
+      return this;
+    }
+
+    public Runtime build() {
+      return new Runtime(this);
+    }
+
+    private static Duration positive(Duration value, String what) {
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.asupersync.trace;
+
+/** What a trace event records. */
+public enum TraceKind {
+  RUNTIME_STARTED,
+  RUNTIME_SHUTDOWN,
+  /** The runtime closed with regions that did not reach quiescence in time; names them. */
+  SHUTDOWN_INCOMPLETE,
+  REGION_OPENED,
+  REGION_CLOSED,
+  TASK_SPAWNED,
+  TASK_COMPLETED,
+  CANCEL_REQUESTED,
+  CANCEL_ACKNOWLEDGED,
+  /** A cancelled region's tasks did not finish within the cleanup budget; they are stragglers. */
+  DRAIN_OVERRUN,
+  /** A finalizer did not finish within the finalizer budget. */
+  FINALIZER_OVERRUN,
+  FINALIZER_FAILED,
+  OBLIGATION_RESERVED,
+  OBLIGATION_COMMITTED,
+  OBLIGATION_ABORTED,
+  OBLIGATION_LEAKED,
+  /** Emitted by user code through {@code Cx.trace}. */
+  USER
+}

@@ -84,12 +84,27 @@ public sealed interface Outcome<T> permits Outcome.Ok, Outcome.Err, Outcome.Canc
     return this;
   }
 
-  /** The value of an Ok outcome; otherwise throws {@link OutcomeException} carrying this outcome. */
-  default @Nullable T orThrow() {
-    if (this instanceof Ok<T> ok) {
-      return ok.value();
-    }
-    throw new OutcomeException(this);
+  /**
+   * The value of an Ok outcome; otherwise rethrows so that the failure keeps its kind when it
+   * propagates out of an enclosing task body: an Err rethrows its exception, a Cancelled throws
+   * {@link CancelledException} with its reason, a Panicked rethrows its cause (wrapped in {@link
+   * OutcomeException} if that cause is a checked exception).
+   */
+  default @Nullable T orThrow() throws Exception {
+    return switch (this) {
+      case Ok<T> ok -> ok.value();
+      case Err<T> err -> throw err.error();
+      case Cancelled<T> c -> throw new CancelledException(c.reason());
+      case Panicked<T> p -> {
+        if (p.cause() instanceof RuntimeException re) {
+          throw re;
+        }
+        if (p.cause() instanceof Error e) {
+          throw e;
+        }
+        throw new OutcomeException(this);
+      }
+    };
   }
 
   /** Maps the value of an Ok outcome; other outcomes pass through unchanged. */

@@ -1,6 +1,6 @@
 package io.asupersync;
 
-/** Thrown by {@link Outcome#orThrow()} for any outcome other than Ok; carries that outcome. */
+/** Carries an outcome as an exception, for a Panicked outcome whose cause is a checked exception. */
 public final class OutcomeException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -347,6 +347,10 @@ final class RegionImpl {
                 return null;
               },
               true);
+      CancelReason why = cancelReason;
+      if (why != null) {
+        task.requestCancel(why, false); // visible to the cleanup code, deferred by its mask
+      }
       runtime.taskSpawned(task);
       task.start();
       if (!task.awaitDone(deadline)) {

@@ -1,0 +1,36 @@
+package io.asupersync;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Core code emits trace events and logs through System.Logger; it never writes to the console. */
+class NoConsoleOutputTests {
+
+  private static final JavaClasses CORE =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.asupersync");
+
+  @Test
+  void coreNeverWritesToStdoutOrStderr() {
+    noClasses()
+        .should().accessField(System.class, "out")
+        .orShould().accessField(System.class, "err")
+        .orShould().callMethod(Throwable.class, "printStackTrace")
+        .because("core code reports through trace events and System.Logger, never the console")
+        .check(CORE);
+  }
+
+  @Test
+  void coreNeverInterruptsThreads() {
+    noClasses()
+        .that().doNotHaveFullyQualifiedName(Runtime.class.getName()) // restores its caller's own flag
+        .should().callMethod(Thread.class, "interrupt")
+        .because("interrupts close NIO channels; cancellation is a protocol, not an interrupt")
+        .check(CORE);
+  }
+}

@@ -1,0 +1,5 @@
+/** JUnit Jupiter integration that runs tests under the deterministic lab runtime. */
+@NullMarked
+package io.asupersync.lab.junit;
+
+import org.jspecify.annotations.NullMarked;

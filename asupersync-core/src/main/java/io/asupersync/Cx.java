@@ -207,6 +207,7 @@ public final class Cx {
       return;
     }
     Instant wakeAt = earliest(until, task.maskDepth == 0 ? budget.deadline() : null);
+    Thread.interrupted(); // a wake-up signal at most: a set flag would turn every park into a spin
     Runtime.parkUntil(task.runtime.clock, wakeAt, this);
   }
 

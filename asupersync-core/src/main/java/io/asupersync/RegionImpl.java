@@ -280,6 +280,7 @@ final class RegionImpl {
       } else {
         wakeAt = budget.deadline();
       }
+      Thread.interrupted(); // draining is not interruptible; a set flag would make it spin
       Runtime.parkUntil(runtime.clock, wakeAt, this);
     }
   }
@@ -353,7 +354,7 @@ final class RegionImpl {
       }
       runtime.taskSpawned(task);
       task.start();
-      if (!task.awaitDone(deadline)) {
+      if (!task.awaitDoneIgnoringInterrupts(deadline)) {
         runtime.markStraggler(task);
         runtime.trace(
             TraceKind.FINALIZER_OVERRUN,

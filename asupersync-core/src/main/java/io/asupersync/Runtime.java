@@ -101,14 +101,11 @@ public final class Runtime implements AutoCloseable {
     TaskImpl<Outcome<T>> root = spawnRoot("main", cx -> cx.scope(body));
     boolean interrupted = false;
     while (!root.awaitDone(null)) {
-      // awaitDone(null) only returns false when woken by an interrupt
-    }
-    while (!root.isDone()) {
-      if (Thread.interrupted() && !interrupted) {
+      Thread.interrupted();
+      if (!interrupted) {
         interrupted = true;
         root.cancel(CancelReason.of(CancelKind.USER, "caller of Runtime.run was interrupted"));
       }
-      root.awaitDone(null);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();

@@ -281,16 +281,28 @@ final class TaskImpl<T> implements TaskHandle<T> {
   }
 
   /**
-   * Waits without a Cx (callers outside the runtime, the region closing finalizers) until done or
-   * until {@code deadline}; returns whether done.
+   * Waits without a Cx (callers outside the runtime, a region closing its finalizers) until done, until
+   * {@code deadline} passes, or until the calling thread is interrupted (the flag stays set). Returns
+   * whether the task is done.
    */
   boolean awaitDone(@Nullable Instant deadline) {
     if (outcome != null || !addJoiner()) {
       return true;
     }
     while (outcome == null) {
-      if (!Runtime.parkUntil(runtime.clock, deadline, this)) {
+      if (Thread.currentThread().isInterrupted()
+          || !Runtime.parkUntil(runtime.clock, deadline, this)) {
         return outcome != null;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #awaitDone} that treats interrupts as spurious wake-ups (clearing them). */
+  boolean awaitDoneIgnoringInterrupts(Instant deadline) {
+    while (!awaitDone(deadline)) {
+      if (!Thread.interrupted()) {
+        return false; // the deadline passed
       }
     }
     return true;

@@ -93,6 +93,30 @@ class RuntimeTests {
   }
 
   @Test
+  void interruptingTheCallerOfRunCancelsTheRootAndRestoresTheFlag() throws Exception {
+    try (Runtime rt = Runtime.builder().build()) {
+      CountDownLatch started = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicReference<Outcome<Object>> result = new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicBoolean flagRestored = new AtomicBoolean();
+      Thread caller = Thread.ofPlatform().start(() -> {
+        result.set(rt.run(cx -> {
+          started.countDown();
+          cx.sleep(Duration.ofDays(1));
+          return null;
+        }));
+        flagRestored.set(Thread.currentThread().isInterrupted());
+      });
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      caller.interrupt();
+      caller.join(10_000);
+      assertThat(caller.isAlive()).isFalse();
+      assertThat(result.get()).isInstanceOfSatisfying(
+          Outcome.Cancelled.class, c -> assertThat(c.reason().root().kind()).isEqualTo(CancelKind.USER));
+      assertThat(flagRestored).isTrue();
+    }
+  }
+
+  @Test
   void sameSeedGivesSameRandomSequence() throws Exception {
     long[] first = randoms(42);
     long[] second = randoms(42);

@@ -46,6 +46,33 @@ class SampleApplicationTests {
     }
   }
 
+  @Autowired
+  private io.asupersync.Runtime runtime;
+
+  private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + pathAndQuery))
+          .timeout(Duration.ofSeconds(10))
+          .build();
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  @Test
+  void fanOutRunsEveryWorkerInTheRequestScope() throws Exception {
+    HttpResponse<String> response = get("/fanout?workers=5&delayMs=1");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"status\":\"ok\"").contains("[0,1,4,9,16]");
+  }
+
+  @Test
+  void fanOutPastItsDeadlineIsCancelledAndLeavesNothingRunning() throws Exception {
+    HttpResponse<String> response = get("/fanout?workers=50&delayMs=60000&timeoutMs=50");
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.body()).contains("\"cancelKind\":\"DEADLINE\"");
+    assertThat(runtime.snapshot().tasks()).noneSatisfy(t -> assertThat(t.name()).startsWith("worker-"));
+  }
+
   @Test
   void unknownPathIsNotFound() throws IOException, InterruptedException {
     try (HttpClient client = HttpClient.newHttpClient()) {

@@ -2,7 +2,9 @@ package io.asupersync.spring.boot.autoconfigure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.asupersync.LeakResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -45,6 +47,33 @@ class AsupersyncAutoConfigurationTests {
           assertThat(runtime.traceCapacity()).isEqualTo(16);
           assertThat(runtime.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         });
+  }
+
+  @Test
+  void runtimeIsCreatedFromPropertiesAndShutDownWithTheContext() {
+    AtomicReference<io.asupersync.Runtime> created = new AtomicReference<>();
+    contextRunner
+        .withPropertyValues("asupersync.runtime.trace-capacity=32", "asupersync.runtime.leak-response=recover")
+        .run(context -> {
+          assertThat(context).hasSingleBean(io.asupersync.Runtime.class);
+          io.asupersync.Runtime runtime = context.getBean(io.asupersync.Runtime.class);
+          created.set(runtime);
+          assertThat(runtime.trace().capacity()).isEqualTo(32);
+          assertThat(runtime.run(cx -> cx.spawn(c -> 41).join(cx).orThrow() + 1).orThrow()).isEqualTo(42);
+          assertThat(runtime.isShutdown()).isFalse();
+          assertThat(context.getBean(AsupersyncProperties.class).runtime().leakResponse())
+              .isEqualTo(LeakResponse.RECOVER);
+        });
+    assertThat(created.get().isShutdown()).isTrue();
+  }
+
+  @Test
+  void runtimeBacksOffWhenTheUserDefinesOne() {
+    io.asupersync.Runtime own = io.asupersync.Runtime.builder().build();
+    contextRunner
+        .withBean("myRuntime", io.asupersync.Runtime.class, () -> own)
+        .run(context -> assertThat(context).getBean(io.asupersync.Runtime.class).isSameAs(own));
+    own.close();
   }
 
   @Test

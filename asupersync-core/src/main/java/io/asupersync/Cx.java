@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import io.asupersync.trace.TraceKind;
@@ -81,6 +80,7 @@ public final class Cx {
    */
   public void checkpoint() {
     TaskImpl<?> t = task;
+    t.runtime.scheduler.yieldPoint(t);
     long polls = ++t.polls;
     enforceBudget(polls);
     CancelReason reason = effectiveReason();
@@ -197,7 +197,7 @@ public final class Cx {
   }
 
   /**
-   * Blocks the calling task until it is unparked ({@link LockSupport#unpark}), {@code until} passes,
+   * Blocks the calling task until its {@link #waker()} is woken, {@code until} passes,
    * its budget deadline passes, or cancellation is requested while unmasked; it may also return
    * spuriously. For authors of wait primitives: re-check your condition and call {@link #checkpoint}
    * after it returns. Thread interrupts are treated as a spurious wake-up and cleared.
@@ -207,8 +207,12 @@ public final class Cx {
       return;
     }
     Instant wakeAt = earliest(until, task.maskDepth == 0 ? budget.deadline() : null);
-    Thread.interrupted(); // a wake-up signal at most: a set flag would turn every park into a spin
-    Runtime.parkUntil(task.runtime.clock, wakeAt, this);
+    task.runtime.scheduler.park(task, wakeAt, this);
+  }
+
+  /** Wakes this task from {@link #park}; hand it to whoever will signal the condition it waits for. */
+  public Waker waker() {
+    return task.waker();
   }
 
   private static @Nullable Instant earliest(@Nullable Instant a, @Nullable Instant b) {
@@ -258,6 +262,7 @@ public final class Cx {
         new ObligationImpl(task.runtime.nextObligationId(), kind, description, task, region, onAbort);
     task.hold(o);
     task.runtime.obligationReserved(o);
+    task.runtime.scheduler.yieldPoint(task);
     return o;
   }
 
@@ -277,7 +282,9 @@ public final class Cx {
    */
   public <T> TaskHandle<T> spawn(@Nullable String name, Budget requested, TaskBody<T> body) {
     Objects.requireNonNull(body, "body");
-    return region.spawn(name, remaining().meet(requested), body);
+    TaskHandle<T> handle = region.spawn(name, remaining().meet(requested), body);
+    task.runtime.scheduler.yieldPoint(task);
+    return handle;
   }
 
   /** Runs {@code body} in a new fail-fast child scope; see {@link #scope(RegionPolicy, Budget, TaskBody)}. */

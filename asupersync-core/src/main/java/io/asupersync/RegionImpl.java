@@ -4,10 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
+import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import io.asupersync.trace.TraceKind;
@@ -33,10 +33,10 @@ final class RegionImpl {
   final Budget budget;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final HashSet<TaskImpl<?>> tasks = new HashSet<>();
-  private final HashSet<RegionImpl> children = new HashSet<>();
+  private final LinkedHashSet<TaskImpl<?>> tasks = new LinkedHashSet<>();
+  private final LinkedHashSet<RegionImpl> children = new LinkedHashSet<>();
   private final ArrayList<Finalizer> finalizers = new ArrayList<>();
-  private @Nullable Thread drainWaiter;
+  private @Nullable TaskImpl<?> drainWaiter;
 
   volatile RegionState state = RegionState.OPEN;
   private volatile @Nullable CancelReason cancelReason;
@@ -119,7 +119,7 @@ final class RegionImpl {
 
   void taskCompleted(TaskImpl<?> task, Outcome<?> outcome) {
     boolean failed = false;
-    Thread waiter;
+    TaskImpl<?> waiter;
     lock.lock();
     try {
       tasks.remove(task);
@@ -144,11 +144,11 @@ final class RegionImpl {
               "task " + task.name() + " failed: " + describe(outcome),
               null));
     }
-    LockSupport.unpark(waiter);
+    wake(waiter);
   }
 
   private void childClosed(RegionImpl child) {
-    Thread waiter;
+    TaskImpl<?> waiter;
     lock.lock();
     try {
       children.remove(child);
@@ -156,7 +156,13 @@ final class RegionImpl {
     } finally {
       lock.unlock();
     }
-    LockSupport.unpark(waiter);
+    wake(waiter);
+  }
+
+  private void wake(@Nullable TaskImpl<?> task) {
+    if (task != null) {
+      runtime.scheduler.wake(task);
+    }
   }
 
   // ---- cancellation
@@ -197,9 +203,7 @@ final class RegionImpl {
         r.requestCancel(inherited);
       }
     }
-    if (owner != null) {
-      LockSupport.unpark(owner.thread);
-    }
+    wake(owner);
     return true;
   }
 
@@ -248,6 +252,7 @@ final class RegionImpl {
   }
 
   private void drain() {
+    TaskImpl<?> closer = Objects.requireNonNull(owner, "only scope regions drain");
     Instant drainDeadline = null;
     while (true) {
       lock.lock();
@@ -256,7 +261,7 @@ final class RegionImpl {
           drainWaiter = null;
           return;
         }
-        drainWaiter = Thread.currentThread();
+        drainWaiter = closer;
       } finally {
         lock.unlock();
       }
@@ -280,8 +285,7 @@ final class RegionImpl {
       } else {
         wakeAt = budget.deadline();
       }
-      Thread.interrupted(); // draining is not interruptible; a set flag would make it spin
-      Runtime.parkUntil(runtime.clock, wakeAt, this);
+      runtime.scheduler.park(closer, wakeAt, this);
     }
   }
 
@@ -354,7 +358,7 @@ final class RegionImpl {
       }
       runtime.taskSpawned(task);
       task.start();
-      if (!task.awaitDoneIgnoringInterrupts(deadline)) {
+      if (!task.awaitDoneAs(Objects.requireNonNull(owner), deadline)) {
         runtime.markStraggler(task);
         runtime.trace(
             TraceKind.FINALIZER_OVERRUN,

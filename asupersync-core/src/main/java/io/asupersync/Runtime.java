@@ -15,7 +15,10 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import io.asupersync.internal.RuntimeAccess;
+import io.asupersync.internal.TaskScheduler;
 import io.asupersync.trace.TraceBuffer;
 import io.asupersync.trace.TraceKind;
 import io.asupersync.trace.TraceSink;
@@ -45,6 +48,7 @@ public final class Runtime implements AutoCloseable {
 
   final Clock clock;
   final ThreadFactory threadFactory;
+  final TaskScheduler scheduler;
   private final LeakResponse leakResponse;
   private final long leakEscalationThreshold;
   private final Budget defaultBudget;
@@ -76,6 +80,7 @@ public final class Runtime implements AutoCloseable {
   private Runtime(Builder b) {
     this.clock = b.clock;
     this.threadFactory = b.threadFactory;
+    this.scheduler = b.schedulerFactory.apply(b.clock);
     this.leakResponse = b.leakResponse;
     this.leakEscalationThreshold = b.leakEscalationThreshold;
     this.defaultBudget = b.defaultBudget;
@@ -432,6 +437,11 @@ public final class Runtime implements AutoCloseable {
     private final EnumMap<CancelKind, Duration> cleanupBudgets = new EnumMap<>(CancelKind.class);
     private long seed = System.nanoTime();
     private boolean traceObligations = true;
+    private Function<Clock, TaskScheduler> schedulerFactory = ThreadScheduler::new;
+
+    static {
+      RuntimeAccess.register((builder, factory) -> builder.schedulerFactory = factory);
+    }
 
     private Builder() {
       for (CancelKind kind : CancelKind.values()) {

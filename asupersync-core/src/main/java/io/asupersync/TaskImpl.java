@@ -10,14 +10,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.random.RandomGenerator;
+import io.asupersync.internal.SchedulableTask;
 import io.asupersync.trace.TraceKind;
 import org.jspecify.annotations.Nullable;
 
 /** The engine's task: its cancel cell, budget counters, obligation bag and completion. */
-final class TaskImpl<T> implements TaskHandle<T> {
+final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
   private static final VarHandle CANCEL;
   private static final VarHandle JOINERS;
-  private static final Waiter DONE = new Waiter(null);
+  private static final Waiter DONE = new Waiter(null, null);
   private static final RegionImpl[] NO_SCOPES = new RegionImpl[0];
 
   static {
@@ -55,6 +56,7 @@ final class TaskImpl<T> implements TaskHandle<T> {
   private @Nullable ObligationImpl[] held = new ObligationImpl[0];
   private int heldCount;
   private @Nullable RandomGenerator random;
+  private @Nullable Waker waker;
 
   TaskImpl(
       long id,
@@ -80,14 +82,17 @@ final class TaskImpl<T> implements TaskHandle<T> {
       throw new IllegalStateException("thread factory refused to create a thread for task " + id);
     }
     thread = t;
+    runtime.scheduler.taskCreated(this);
     t.start();
   }
 
   private void runBody() {
+    runtime.scheduler.taskStarting(this);
     Cx cx = new Cx(this, region, budget, 0, 0);
     Outcome<T> result = invoke(cx, body);
     result = settleObligations(result, null);
     complete(result);
+    runtime.scheduler.taskExited(this);
   }
 
   /** Runs a body, classifying how it ended. */
@@ -109,7 +114,7 @@ final class TaskImpl<T> implements TaskHandle<T> {
     state = TaskState.COMPLETED;
     Waiter w = (Waiter) JOINERS.getAndSet(this, DONE);
     for (; w != null && w != DONE; w = w.next) {
-      LockSupport.unpark(w.thread);
+      w.wake(runtime);
     }
     region.taskCompleted(this, result);
     runtime.taskCompleted(this, result);
@@ -148,7 +153,7 @@ final class TaskImpl<T> implements TaskHandle<T> {
         scope.requestCancel(inherited);
       }
     }
-    LockSupport.unpark(thread);
+    runtime.scheduler.wake(this);
     return true;
   }
 
@@ -254,6 +259,15 @@ final class TaskImpl<T> implements TaskHandle<T> {
     return out;
   }
 
+  Waker waker() {
+    Waker w = waker;
+    if (w == null) {
+      w = new Waker(this);
+      waker = w;
+    }
+    return w;
+  }
+
   RandomGenerator random() {
     RandomGenerator r = random;
     if (r == null) {
@@ -266,8 +280,7 @@ final class TaskImpl<T> implements TaskHandle<T> {
   // ---- waiting
 
   /** Registers the calling thread to be unparked on completion; false if already complete. */
-  boolean addJoiner() {
-    Waiter node = new Waiter(Thread.currentThread());
+  private boolean addJoiner(Waiter node) {
     while (true) {
       Waiter head = (Waiter) JOINERS.getVolatile(this);
       if (head == DONE) {
@@ -286,7 +299,7 @@ final class TaskImpl<T> implements TaskHandle<T> {
    * whether the task is done.
    */
   boolean awaitDone(@Nullable Instant deadline) {
-    if (outcome != null || !addJoiner()) {
+    if (outcome != null || !addJoiner(new Waiter(Thread.currentThread(), null))) {
       return true;
     }
     while (outcome == null) {
@@ -298,11 +311,14 @@ final class TaskImpl<T> implements TaskHandle<T> {
     return true;
   }
 
-  /** {@link #awaitDone} that treats interrupts as spurious wake-ups (clearing them). */
-  boolean awaitDoneIgnoringInterrupts(Instant deadline) {
-    while (!awaitDone(deadline)) {
-      if (!Thread.interrupted()) {
-        return false; // the deadline passed
+  /** Waits, as task {@code waiter}, until done or until {@code deadline}; returns whether done. */
+  boolean awaitDoneAs(TaskImpl<?> waiter, Instant deadline) {
+    if (outcome != null || !addJoiner(new Waiter(null, waiter))) {
+      return true;
+    }
+    while (outcome == null) {
+      if (!runtime.scheduler.park(waiter, deadline, this)) {
+        return outcome != null;
       }
     }
     return true;
@@ -314,7 +330,7 @@ final class TaskImpl<T> implements TaskHandle<T> {
     if (o != null) {
       return o;
     }
-    addJoiner();
+    addJoiner(new Waiter(null, cx.task));
     while ((o = outcome) == null) {
       cx.checkpoint();
       if ((o = outcome) != null) {
@@ -365,12 +381,46 @@ final class TaskImpl<T> implements TaskHandle<T> {
     return "Task[" + id + " " + name() + " " + state + "]";
   }
 
+  /** A joiner: a task (woken through the scheduler) or a thread outside the runtime. */
   static final class Waiter {
-    final @Nullable Thread thread;
+    private final @Nullable Thread thread;
+    private final @Nullable TaskImpl<?> task;
     @Nullable Waiter next;
 
-    Waiter(@Nullable Thread thread) {
+    Waiter(@Nullable Thread thread, @Nullable TaskImpl<?> task) {
       this.thread = thread;
+      this.task = task;
     }
+
+    void wake(Runtime runtime) {
+      if (task != null) {
+        runtime.scheduler.wake(task);
+      } else {
+        LockSupport.unpark(thread);
+      }
+    }
+  }
+
+  // ---- SchedulableTask
+
+  @Override
+  public @Nullable Thread thread() {
+    return thread;
+  }
+
+  @Override
+  public boolean holdsReservedObligations() {
+    @Nullable ObligationImpl[] bag = held;
+    for (ObligationImpl o : bag) {
+      if (o != null && o.state() == ObligationState.RESERVED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public long regionId() {
+    return region.id;
   }
 }

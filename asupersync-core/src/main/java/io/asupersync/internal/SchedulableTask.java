@@ -1,0 +1,20 @@
+package io.asupersync.internal;
+
+import org.jspecify.annotations.Nullable;
+
+/** What a {@link TaskScheduler} may know about a task. Not API. */
+public interface SchedulableTask {
+
+  long id();
+
+  String name();
+
+  /** The task's thread once created. */
+  @Nullable Thread thread();
+
+  /** Whether the task holds at least one reserved obligation (racy when read from another thread). */
+  boolean holdsReservedObligations();
+
+  /** Id of the region the task belongs to. */
+  long regionId();
+}

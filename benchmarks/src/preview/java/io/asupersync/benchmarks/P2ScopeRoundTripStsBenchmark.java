@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--enable-preview", Bench.UNSAFE, Bench.HEAP_MIN, Bench.HEAP_MAX})
+@Fork(value = 1, jvmArgsAppend = {"--enable-preview", Bench.UNSAFE, Bench.HEAP_MIN, Bench.HEAP_MAX, Bench.PRETOUCH})
 public class P2ScopeRoundTripStsBenchmark {
 
   private static final int ROUNDS = P2ScopeRoundTripBenchmark.ROUNDS;

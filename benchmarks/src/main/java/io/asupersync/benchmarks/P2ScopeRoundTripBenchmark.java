@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * P2: one scope round trip: open a scope, spawn one trivial child, join it, close the scope. A scope
  * can only be opened from inside a task, so each invocation runs {@value #ROUNDS} round trips in a
  * row on one virtual thread (ours: the root task; the peer {@link P2ScopeRoundTripStsBenchmark}: a
- * fresh virtual thread) and reports the time per round trip.
+ * fresh virtual thread) and reports the time per round trip. {@link #rawVirtualThreadStartJoin} is
+ * the floor of any design that runs the child on its own virtual thread: start one, join it, no scope.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,5 +60,22 @@ public class P2ScopeRoundTripBenchmark {
               }
               return sum;
             }));
+  }
+
+  /** Floor, not a peer: start one virtual thread running a trivial body and join it, per round. */
+  @Benchmark
+  @OperationsPerInvocation(ROUNDS)
+  public int rawVirtualThreadStartJoin() {
+    return Bench.inVirtualThread(
+        () -> {
+          int sum = 0;
+          for (int i = 0; i < ROUNDS; i++) {
+            int[] box = new int[1];
+            Thread t = Thread.ofVirtual().start(() -> box[0] = ONE);
+            t.join();
+            sum += box[0];
+          }
+          return sum;
+        });
   }
 }

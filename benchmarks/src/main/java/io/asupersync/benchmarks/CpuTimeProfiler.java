@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.profile.InternalProfiler;
@@ -19,7 +20,8 @@ import org.openjdk.jmh.results.ScalarResult;
  * benchmark JVM spent per operation ({@code cpu.norm}, every thread: carriers, the JMH thread, GC and
  * JIT) and the host's one-minute load average at the end of each iteration ({@code loadavg}). On a
  * shared machine wall-clock scores swing with other processes' load; CPU time per operation swings
- * much less, so it is the number to compare when {@code loadavg} is well above the core count.
+ * much less, so it is the number to compare when {@code loadavg} is well above the core count. Not
+ * reported for single-shot benchmarks, whose iteration window includes the iteration's setup.
  */
 public final class CpuTimeProfiler implements InternalProfiler {
 
@@ -43,7 +45,9 @@ public final class CpuTimeProfiler implements InternalProfiler {
     long cpu = os.getProcessCpuTime() - startCpu;
     List<Result> out = new ArrayList<>();
     long ops = result.getMetadata().getAllOps();
-    if (ops > 0 && cpu >= 0) {
+    // A single-shot iteration's window includes its Level.Iteration setup: not a per-op cost.
+    boolean singleShot = benchmarkParams.getMode() == Mode.SingleShotTime;
+    if (ops > 0 && cpu >= 0 && !singleShot) {
       out.add(new ScalarResult("cpu.norm", (double) cpu / ops, "ns/op", AggregationPolicy.AVG));
     }
     double load = loadAverage();

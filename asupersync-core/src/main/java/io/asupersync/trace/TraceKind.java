@@ -14,6 +14,10 @@ public enum TraceKind {
   CANCEL_ACKNOWLEDGED,
   /** A cancelled region's tasks did not finish within the cleanup budget; they are stragglers. */
   DRAIN_OVERRUN,
+  /** A finalizer was registered on a region. */
+  FINALIZER_REGISTERED,
+  /** A finalizer finished (whatever its outcome). */
+  FINALIZER_RAN,
   /** A finalizer did not finish within the finalizer budget. */
   FINALIZER_OVERRUN,
   FINALIZER_FAILED,

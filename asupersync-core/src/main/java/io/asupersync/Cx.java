@@ -225,6 +225,14 @@ public final class Cx {
     return a.isBefore(b) ? a : b;
   }
 
+  /**
+   * Whether this task runs under the deterministic lab scheduler. I/O primitives use it to switch to
+   * in-memory stand-ins; application code should not need it.
+   */
+  public boolean isLab() {
+    return task.runtime.scheduler.isDeterministic();
+  }
+
   /** The runtime clock. */
   public Instant now() {
     return task.runtime.clock.now();

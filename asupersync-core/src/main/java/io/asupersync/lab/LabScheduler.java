@@ -182,6 +182,11 @@ final class LabScheduler implements TaskScheduler {
   }
 
   @Override
+  public boolean isDeterministic() {
+    return true;
+  }
+
+  @Override
   public void wake(SchedulableTask task) {
     lock.lock();
     try {

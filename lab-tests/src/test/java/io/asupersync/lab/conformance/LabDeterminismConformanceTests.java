@@ -2,20 +2,13 @@ package io.asupersync.lab.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.asupersync.CancelKind;
-import io.asupersync.CancelReason;
-import io.asupersync.Obligation;
-import io.asupersync.ObligationKind;
-import io.asupersync.ObligationState;
 import io.asupersync.TaskBody;
-import io.asupersync.TaskHandle;
 import io.asupersync.lab.FaultPreset;
 import io.asupersync.lab.LabConfig;
 import io.asupersync.lab.LabRun;
 import io.asupersync.lab.LabRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,50 +21,6 @@ import org.junit.jupiter.api.Test;
 class LabDeterminismConformanceTests {
 
   static final int SEEDS = 1_000;
-
-  /**
-   * Four workers interleave checkpoints, random sleeps and obligations, and log what they see; a
-   * supervisor cancels one of them at a random moment.
-   */
-  static final TaskBody<List<String>> WORKLOAD = cx -> {
-    List<String> log = Collections.synchronizedList(new ArrayList<>());
-    cx.scope(s -> {
-      List<TaskHandle<Void>> workers = new ArrayList<>();
-      for (int w = 0; w < 4; w++) {
-        String name = "worker" + w;
-        workers.add(s.spawn(name, c -> {
-          for (int i = 0; i < 4; i++) {
-            c.checkpoint();
-            if (c.random().nextBoolean()) {
-              c.sleep(Duration.ofMillis(c.random().nextInt(3)));
-            }
-            log.add(name + ":" + i + "@" + c.now().toEpochMilli() % 1000);
-          }
-          Obligation ack = c.reserve(ObligationKind.ACK, "ack from " + name);
-          try {
-            c.checkpoint();
-            if (c.random().nextInt(3) == 0) {
-              ack.abort();
-            } else {
-              ack.commit();
-            }
-          } finally {
-            if (ack.state() == ObligationState.RESERVED) {
-              ack.abort();
-            }
-          }
-          return null;
-        }));
-      }
-      s.spawn("supervisor", c -> {
-        c.sleep(Duration.ofMillis(c.random().nextInt(4)));
-        workers.get(c.random().nextInt(4)).cancel(CancelReason.from(c, CancelKind.USER, "rebalance"));
-        return null;
-      });
-      return null;
-    });
-    return log;
-  };
 
   private static void assertIdentical(LabRun<?> a, LabRun<?> b) {
     assertThat(a.violations()).as(a.report()).isEmpty();
@@ -88,7 +37,7 @@ class LabDeterminismConformanceTests {
   void sameSeedGivesTheIdenticalEventSequenceFingerprintAndOutcome() {
     for (long seed = 0; seed < SEEDS; seed++) {
       LabConfig config = LabConfig.seed(seed);
-      assertIdentical(LabRuntime.run(config, WORKLOAD), LabRuntime.run(config, WORKLOAD));
+      assertIdentical(LabRuntime.run(config, Workloads.MIXED), LabRuntime.run(config, Workloads.MIXED));
     }
   }
 
@@ -96,7 +45,7 @@ class LabDeterminismConformanceTests {
   void sameSeedIsIdenticalUnderPctWithHeavyFaults() {
     for (long seed = 0; seed < SEEDS; seed++) {
       LabConfig config = LabConfig.seed(seed).withPct(3, 60).withFaults(FaultPreset.HEAVY);
-      assertIdentical(LabRuntime.run(config, WORKLOAD), LabRuntime.run(config, WORKLOAD));
+      assertIdentical(LabRuntime.run(config, Workloads.MIXED), LabRuntime.run(config, Workloads.MIXED));
     }
   }
 
@@ -107,7 +56,7 @@ class LabDeterminismConformanceTests {
     int sameChoicesAsPrevious = 0;
     List<Long> previous = List.of();
     for (long seed = 0; seed < SEEDS; seed++) {
-      LabRun<List<String>> run = LabRuntime.run(LabConfig.seed(seed), WORKLOAD);
+      LabRun<List<String>> run = LabRuntime.run(LabConfig.seed(seed), Workloads.MIXED);
       assertThat(run.violations()).as(run.report()).isEmpty();
       fingerprints.add(run.fingerprint());
       outcomes.add(run.outcome());

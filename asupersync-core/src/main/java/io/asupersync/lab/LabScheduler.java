@@ -59,6 +59,9 @@ final class LabScheduler implements TaskScheduler {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition ended = lock.newCondition();
   private final TreeMap<Long, Slot> slots = new TreeMap<>();
+  /** Live slots in id order (ids grow with creation, and only one task creates at a time). */
+  private final ArrayList<Slot> live = new ArrayList<>();
+  private final ArrayList<Slot> runnableScratch = new ArrayList<>();
   private final List<Long> choices = new ArrayList<>();
   private final List<Violation> violations = new ArrayList<>();
   private final Map<Long, Integer> priorities = new HashMap<>();
@@ -93,7 +96,9 @@ final class LabScheduler implements TaskScheduler {
   public void taskCreated(SchedulableTask task) {
     lock.lock();
     try {
-      slots.put(task.id(), new Slot(task, steps));
+      Slot slot = new Slot(task, steps);
+      slots.put(task.id(), slot);
+      live.add(slot);
       priorities.put(task.id(), config.pctDepth() + scheduleRandom.nextInt(1_000_000));
       if (!started) {
         started = true;
@@ -231,7 +236,7 @@ final class LabScheduler implements TaskScheduler {
       runnable = advanceTime();
     }
     if (runnable.isEmpty()) {
-      if (slots.values().stream().allMatch(s -> s.state == State.DONE)) {
+      if (live.stream().allMatch(s -> s.state == State.DONE)) {
         running = 0;
         return;
       }
@@ -249,12 +254,21 @@ final class LabScheduler implements TaskScheduler {
     }
   }
 
+  /** The runnable slots in id order; the returned list is reused by the next call. */
   private List<Slot> runnable() {
-    List<Slot> out = new ArrayList<>();
-    for (Slot s : slots.values()) {
+    ArrayList<Slot> out = runnableScratch;
+    out.clear();
+    boolean sawDone = false;
+    for (int i = 0, n = live.size(); i < n; i++) {
+      Slot s = live.get(i);
       if (s.state == State.RUNNABLE) {
         out.add(s);
+      } else if (s.state == State.DONE) {
+        sawDone = true;
       }
+    }
+    if (sawDone) {
+      live.removeIf(s -> s.state == State.DONE);
     }
     return out;
   }

@@ -6,19 +6,19 @@ import io.asupersync.Cx;
 import io.asupersync.Outcome;
 import io.asupersync.TaskBody;
 import io.asupersync.TaskHandle;
+import io.asupersync.Waker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The branches of one combinator call. Each branch is a task spawned into the combinator's scope that
  * runs its body in a scope of its own, so cancelling the branch cancels and drains everything the
- * body started. A branch that ends reports its index on a completion queue and unparks the caller,
+ * body started. A branch that ends reports its index on a completion queue and wakes the caller,
  * which waits with {@link Cx#park} (cancel-aware, no spinning).
  *
  * <p>Everything but the completion queue is confined to the caller's thread.
@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
 final class Branches<T> {
 
   private final String label;
-  private final Thread caller = Thread.currentThread();
+  private volatile @Nullable Waker caller;
   private final List<TaskHandle<T>> handles = new ArrayList<>();
   private final ConcurrentLinkedQueue<Integer> ended = new ConcurrentLinkedQueue<>();
   private final BitSet reported = new BitSet();
@@ -40,6 +40,9 @@ final class Branches<T> {
   int start(Cx scope, String name, TaskBody<T> body) {
     Objects.requireNonNull(body, "branch body");
     int index = handles.size();
+    if (caller == null) {
+      caller = scope.waker();
+    }
     handles.add(scope.spawn(label + "-" + name, c -> runBranch(c, index, body)));
     return index;
   }
@@ -55,8 +58,9 @@ final class Branches<T> {
       return c.scope(body).orThrow();
     } finally {
       ended.add(index);
-      if (listening) {
-        LockSupport.unpark(caller);
+      Waker waker = caller;
+      if (listening && waker != null) {
+        waker.wake();
       }
     }
   }

@@ -1,10 +1,10 @@
 package io.asupersync.channel;
 
+import io.asupersync.Waker;
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import java.util.ArrayList;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +38,7 @@ public final class BroadcastChannel<T> {
   /** Sequence number of the next message; message {@code s} lives at {@code ring[s % capacity]}. */
   private long tail;
   private boolean closed;
-  private final ArrayList<Thread> waiting = new ArrayList<>();
+  private final ArrayList<Waker> waiting = new ArrayList<>();
 
   private BroadcastChannel(int capacity) {
     this.capacity = capacity;
@@ -124,8 +124,8 @@ public final class BroadcastChannel<T> {
   }
 
   private void wakeAllLocked() {
-    for (Thread t : waiting) {
-      LockSupport.unpark(t);
+    for (Waker t : waiting) {
+      t.wake();
     }
   }
 
@@ -187,7 +187,7 @@ public final class BroadcastChannel<T> {
      */
     public T recv(Cx cx) throws LaggedException, ChannelClosedException {
       cx.checkpoint();
-      Thread me = Thread.currentThread();
+      Waker me = cx.waker();
       ReentrantLock lock = channel.lock;
       lock.lock();
       try {

@@ -1,12 +1,12 @@
 package io.asupersync.channel;
 
+import io.asupersync.Waker;
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -53,7 +53,7 @@ public final class MpscChannel<T> {
   private final ArrayDeque<Waiter> senders = new ArrayDeque<>();
   private int reserved;
   private boolean closed;
-  private @Nullable Thread receiver;
+  private @Nullable Waker receiver;
 
   private final SendPermit.Target<T> target =
       new SendPermit.Target<>() {
@@ -63,7 +63,7 @@ public final class MpscChannel<T> {
           try {
             reserved--;
             queue.addLast(value);
-            LockSupport.unpark(receiver);
+            wake(receiver);
           } finally {
             lock.unlock();
           }
@@ -116,7 +116,7 @@ public final class MpscChannel<T> {
       if (senders.isEmpty() && reserved + queue.size() < capacity) {
         reserved++;
       } else {
-        waiter = new Waiter();
+        waiter = new Waiter(cx.waker());
         senders.addLast(waiter);
       }
     } finally {
@@ -229,7 +229,7 @@ public final class MpscChannel<T> {
         return false;
       }
       queue.addLast(value);
-      LockSupport.unpark(receiver);
+      wake(receiver);
       return true;
     } finally {
       lock.unlock();
@@ -273,7 +273,7 @@ public final class MpscChannel<T> {
       if (value != null) {
         return value;
       }
-      receiver = Thread.currentThread();
+      receiver = cx.waker();
     } finally {
       lock.unlock();
     }
@@ -338,9 +338,9 @@ public final class MpscChannel<T> {
     if (next != null) {
       reserved++;
       next.granted = true;
-      LockSupport.unpark(next.thread);
+      next.waker.wake();
     } else if (closed && reserved == 0) {
-      LockSupport.unpark(receiver); // the last outstanding permit is gone: the receiver may finish
+      wake(receiver); // the last outstanding permit is gone: the receiver may finish
     }
   }
 
@@ -356,10 +356,10 @@ public final class MpscChannel<T> {
       }
       closed = true;
       for (Waiter w : senders) {
-        LockSupport.unpark(w.thread);
+        w.waker.wake();
       }
       senders.clear();
-      LockSupport.unpark(receiver);
+      wake(receiver);
     } finally {
       lock.unlock();
     }
@@ -437,6 +437,12 @@ public final class MpscChannel<T> {
           + "]";
     } finally {
       lock.unlock();
+    }
+  }
+
+  private static void wake(@Nullable Waker waker) {
+    if (waker != null) {
+      waker.wake();
     }
   }
 }

@@ -1,10 +1,10 @@
 package io.asupersync.channel;
 
+import io.asupersync.Waker;
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import java.util.ArrayList;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -45,7 +45,7 @@ public final class Oneshot<T> {
   private Sender sender = Sender.NONE;
   private @Nullable T value;
   private boolean closed;
-  private final ArrayList<Thread> receivers = new ArrayList<>(1);
+  private final ArrayList<Waker> receivers = new ArrayList<>(1);
 
   private final SendPermit.Target<T> target =
       new SendPermit.Target<>() {
@@ -145,7 +145,7 @@ public final class Oneshot<T> {
    */
   public T recv(Cx cx) throws ChannelClosedException {
     cx.checkpoint();
-    Thread me = Thread.currentThread();
+    Waker me = cx.waker();
     lock.lock();
     try {
       T v = takeLocked();
@@ -250,8 +250,8 @@ public final class Oneshot<T> {
   }
 
   private void wakeReceiversLocked() {
-    for (Thread t : receivers) {
-      LockSupport.unpark(t);
+    for (Waker t : receivers) {
+      t.wake();
     }
   }
 

@@ -1,10 +1,10 @@
 package io.asupersync.channel;
 
+import io.asupersync.Waker;
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import java.util.ArrayList;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +37,7 @@ public final class WatchChannel<T> {
   private volatile Versioned<T> current;
   // Guarded by lock.
   private boolean closed;
-  private final ArrayList<Thread> waiting = new ArrayList<>();
+  private final ArrayList<Waker> waiting = new ArrayList<>();
 
   private WatchChannel(T initial) {
     this.current = new Versioned<>(initial, 0);
@@ -63,8 +63,8 @@ public final class WatchChannel<T> {
       }
       long version = current.version() + 1;
       current = new Versioned<>(value, version);
-      for (Thread t : waiting) {
-        LockSupport.unpark(t);
+      for (Waker t : waiting) {
+        t.wake();
       }
       return version;
     } finally {
@@ -92,8 +92,8 @@ public final class WatchChannel<T> {
     lock.lock();
     try {
       closed = true;
-      for (Thread t : waiting) {
-        LockSupport.unpark(t);
+      for (Waker t : waiting) {
+        t.wake();
       }
     } finally {
       lock.unlock();
@@ -172,7 +172,7 @@ public final class WatchChannel<T> {
      */
     public T changed(Cx cx) throws ChannelClosedException {
       cx.checkpoint();
-      Thread me = Thread.currentThread();
+      Waker me = cx.waker();
       ReentrantLock lock = channel.lock;
       lock.lock();
       try {

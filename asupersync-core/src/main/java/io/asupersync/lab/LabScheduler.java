@@ -36,6 +36,8 @@ final class LabScheduler implements TaskScheduler {
     final SchedulableTask task;
     State state = State.RUNNABLE;
     boolean wakePending;
+    /** Blocked by an injected delay, not by a park: a wake must wait for the park that follows. */
+    boolean delayed;
     @Nullable Instant deadline;
     long lastScheduled;
     boolean futurelockReported;
@@ -146,6 +148,7 @@ final class LabScheduler implements TaskScheduler {
       fault = pickFault();
       if (fault == Fault.DELAY) {
         slot.state = State.BLOCKED;
+        slot.delayed = true;
         slot.deadline = clock.now().plusMillis(1 + faultRandom.nextInt(20));
       } else {
         slot.state = State.RUNNABLE;
@@ -199,7 +202,7 @@ final class LabScheduler implements TaskScheduler {
       if (slot == null || slot.state == State.DONE) {
         return;
       }
-      if (slot.state == State.BLOCKED) {
+      if (slot.state == State.BLOCKED && !slot.delayed) {
         slot.state = State.RUNNABLE;
         slot.deadline = null;
       } else {
@@ -289,6 +292,7 @@ final class LabScheduler implements TaskScheduler {
       if (s.state == State.BLOCKED && s.deadline != null && !s.deadline.isAfter(now)) {
         s.state = State.RUNNABLE;
         s.deadline = null;
+        s.delayed = false;
       }
     }
     return runnable();

@@ -2,7 +2,6 @@ package io.asupersync.sync;
 
 import io.asupersync.Cx;
 import java.util.ArrayDeque;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,7 +28,7 @@ final class FifoPermits {
         available -= n;
         return;
       }
-      waiter = new Waiter(n);
+      waiter = new Waiter(n, cx.waker());
       waiters.addLast(waiter);
     } finally {
       lock.unlock();
@@ -96,7 +95,7 @@ final class FifoPermits {
       waiters.pollFirst();
       available -= head.need;
       head.granted = true;
-      LockSupport.unpark(head.thread);
+      head.waker.wake();
     }
   }
 

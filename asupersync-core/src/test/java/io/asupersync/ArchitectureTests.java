@@ -7,8 +7,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Core code emits trace events and logs through System.Logger; it never writes to the console. */
-class NoConsoleOutputTests {
+/** Rules every core class follows: no console output, no interrupts, waits only through the scheduler. */
+class ArchitectureTests {
 
   private static final JavaClasses CORE =
       new ClassFileImporter()
@@ -22,6 +22,17 @@ class NoConsoleOutputTests {
         .orShould().accessField(System.class, "err")
         .orShould().callMethod(Throwable.class, "printStackTrace")
         .because("core code reports through trace events and System.Logger, never the console")
+        .check(CORE);
+  }
+
+  @Test
+  void waitPrimitivesParkAndWakeOnlyThroughTheScheduler() {
+    noClasses()
+        .that().resideInAnyPackage(
+            "io.asupersync.channel..", "io.asupersync.sync..", "io.asupersync.combinator..",
+            "io.asupersync.net..", "io.asupersync.fs..")
+        .should().accessClassesThat().haveFullyQualifiedName(java.util.concurrent.locks.LockSupport.class.getName())
+        .because("waits go through Cx.park and Waker so that the lab scheduler sees every one of them")
         .check(CORE);
   }
 

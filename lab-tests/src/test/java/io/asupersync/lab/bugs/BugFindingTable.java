@@ -6,6 +6,7 @@ import io.asupersync.lab.FaultPreset;
 import io.asupersync.lab.LabConfig;
 import io.asupersync.lab.LabRun;
 import io.asupersync.lab.Oracle;
+import io.asupersync.lab.Strategy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class BugFindingTable {
     row("(b) leak on a rare cancel path, Outbox", Oracle.OBLIGATION_LEAK, LabConfig.seed(0).withFaults(FaultPreset.LIGHT), Outbox.BUGGY);
     row("(b) leak on a rare cancel path, Outbox", Oracle.OBLIGATION_LEAK, LabConfig.seed(0).withPct(2, 60).withFaults(FaultPreset.LIGHT), Outbox.BUGGY);
     row("(c) lock-order deadlock, Transfers", Oracle.DEADLOCK, LabConfig.seed(0), Transfers.BUGGY);
-    row("(c) lock-order deadlock, Transfers", Oracle.DEADLOCK, LabConfig.seed(0).withPct(2, 60), Transfers.BUGGY);
+    row("(c) lock-order deadlock, Transfers", Oracle.DEADLOCK, LabConfig.seed(0).withPct(2, 30), Transfers.BUGGY);
   }
 
   private static <T> void row(String bug, Oracle oracle, LabConfig base, TaskBody<T> scenario) {
@@ -41,8 +42,10 @@ public final class BugFindingTable {
       sweeps.add(runsToFind(base.withSeed(i * 1_000_003L), oracle, scenario));
     }
     Collections.sort(sweeps);
-    String strategy = base.strategy() + (base.pctDepth() > 1 && base.strategy().name().equals("PCT") ? " depth " + base.pctDepth() : "")
-        + (base.faults() == FaultPreset.NONE ? "" : ", faults " + base.faults());
+    String strategy = base.strategy() == Strategy.PCT
+        ? "PCT depth " + base.pctDepth() + ", pctSteps " + base.pctExpectedSteps()
+        : "RANDOM";
+    strategy += base.faults() == FaultPreset.NONE ? "" : ", faults " + base.faults();
     System.out.println("| " + bug + " | " + oracle.id() + " | " + strategy + " | " + first + " | "
         + sweeps.get(SWEEPS / 2) + " / " + sweeps.getLast() + " |");
   }

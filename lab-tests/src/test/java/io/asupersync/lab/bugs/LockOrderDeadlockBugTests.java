@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class LockOrderDeadlockBugTests {
 
   static final LabConfig RANDOM = LabConfig.seed(0);
-  static final LabConfig PCT = LabConfig.seed(0).withPct(2, 60);
+  static final LabConfig PCT = LabConfig.seed(0).withPct(2, 30);
 
   @Test
   void randomExplorationFindsTheDeadlockAndTheRunStillEnds() {

@@ -46,7 +46,7 @@ final class OrderDesk {
         for (int k = 0; k < 2; k++) {
           clerks.add(s.spawn("clerk" + k, c -> {
             for (int i = 0; i < 3; i++) {
-              c.sleep(Duration.ofMillis(1 + c.random().nextInt(3))); // serve the customer
+              c.sleep(Duration.ofMillis(1 + c.random().nextInt(10))); // serve the customer
               if (fixed) {
                 SendPermit<Integer> slot = orders.reserve(c);
                 slot.send(nextNumber[0]++); // no yield point between reading and writing the counter

@@ -47,14 +47,14 @@ final class Transfers {
       Account savings = new Account(2);
       TaskHandle<Void> payroll = cx.spawn("teller0", c -> {
         for (int i = 0; i < 2; i++) {
-          c.sleep(Duration.ofMillis(c.random().nextInt(4)));
+          c.sleep(Duration.ofMillis(c.random().nextInt(15)));
           transfer(c, checking, savings, 10, fixed);
         }
         return null;
       });
       TaskHandle<Void> refunds = cx.spawn("teller1", c -> {
         for (int i = 0; i < 2; i++) {
-          c.sleep(Duration.ofMillis(c.random().nextInt(4)));
+          c.sleep(Duration.ofMillis(c.random().nextInt(15)));
           transfer(c, savings, checking, 5, fixed);
         }
         return null;

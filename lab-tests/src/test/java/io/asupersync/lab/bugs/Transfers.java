@@ -29,6 +29,7 @@ final class Transfers {
     }
   }
 
+  @SuppressWarnings("try") // the guards are held for their scope, not referenced
   private static void transfer(Cx c, Account from, Account to, long amount, boolean ordered) {
     Account first = ordered && to.id < from.id ? to : from;
     Account second = first == from ? to : from;

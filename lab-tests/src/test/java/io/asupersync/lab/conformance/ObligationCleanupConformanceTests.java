@@ -167,6 +167,7 @@ class ObligationCleanupConformanceTests {
     producersSettleEveryPermit(cx);
   }
 
+  @SuppressWarnings("try") // the permit and the guard are held for their scope, not referenced
   @LabTest(runs = SEEDS)
   void semaphorePermitsAndMutexGuardsAreGivenBackWhenHoldersAreCancelled(Cx cx) {
     Semaphore connections = new Semaphore(2);

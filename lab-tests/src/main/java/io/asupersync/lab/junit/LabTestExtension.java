@@ -95,7 +95,10 @@ public final class LabTestExtension implements TestTemplateInvocationContextProv
     public String getDisplayName(int invocationIndex) {
       String seeds = single ? "seed " + first : "seeds " + first + ".." + (first + count - 1);
       String faults = base.faults() == FaultPreset.NONE ? "" : ", faults " + base.faults();
-      String strategy = base.strategy() == Strategy.PCT ? "PCT depth " + base.pctDepth() : "RANDOM";
+      String strategy =
+          base.strategy() == Strategy.PCT
+              ? "PCT depth " + base.pctDepth() + ", pctSteps " + base.pctExpectedSteps()
+              : "RANDOM";
       return seeds + " (" + strategy + faults + ")";
     }
 

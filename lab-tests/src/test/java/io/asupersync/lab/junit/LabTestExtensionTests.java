@@ -45,9 +45,9 @@ class LabTestExtensionTests {
     Launched launched = launch("perSeed", Map.of());
     assertThat(launched.finished)
         .containsExactly(
-            "seed 7 (PCT depth 2, faults LIGHT): SUCCESSFUL",
-            "seed 8 (PCT depth 2, faults LIGHT): SUCCESSFUL",
-            "seed 9 (PCT depth 2, faults LIGHT): SUCCESSFUL");
+            "seed 7 (PCT depth 2, pctSteps 1000, faults LIGHT): SUCCESSFUL",
+            "seed 8 (PCT depth 2, pctSteps 1000, faults LIGHT): SUCCESSFUL",
+            "seed 9 (PCT depth 2, pctSteps 1000, faults LIGHT): SUCCESSFUL");
   }
 
   @Test

@@ -10,7 +10,9 @@ import java.util.Set;
 /**
  * Runs a scenario under many schedules: a sweep of consecutive seeds with the configured strategy
  * (random or PCT), counting distinct schedules by fingerprint, stopping at the first violation or
- * collecting them all.
+ * collecting them all. Under PCT the change-point range of each run is the previous run's length
+ * in steps (the first run uses the configured one), and each failing run's configuration, printed
+ * in its report, records the range it used.
  */
 public final class Explorer {
 
@@ -30,8 +32,9 @@ public final class Explorer {
     Set<Long> fingerprints = new HashSet<>();
     List<LabRun<T>> failures = new ArrayList<>();
     int done = 0;
+    LabConfig config = base;
     for (int i = 0; i < runs; i++) {
-      LabRun<T> run = LabRuntime.run(base.withSeed(base.seed() + i), scenario);
+      LabRun<T> run = LabRuntime.run(config.withSeed(base.seed() + i), scenario);
       done++;
       fingerprints.add(run.fingerprint());
       if (!run.passed()) {
@@ -39,6 +42,10 @@ public final class Explorer {
         if (stopAtFirstViolation) {
           break;
         }
+      }
+      if (config.strategy() == Strategy.PCT) {
+        // PCT spreads its change points over the expected run length: learn it from the last run.
+        config = config.withPct(config.pctDepth(), Math.max(1, run.steps()));
       }
     }
     return new Exploration<>(done, fingerprints.size(), failures);

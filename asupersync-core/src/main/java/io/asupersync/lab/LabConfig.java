@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
  * @param seed drives every choice: schedule, faults, task random sources
  * @param strategy how the next task is picked
  * @param pctDepth bug depth for {@link Strategy#PCT} (number of priority change points plus one)
- * @param pctExpectedSteps the step range in which PCT places its change points
+ * @param pctExpectedSteps the step range in which PCT places its change points; it should be close
+ *     to the scenario's length in steps ({@link Explorer} adapts it to the previous run's length)
  * @param faults fault injection preset
  * @param maxSteps scheduling steps before the run is declared a livelock ({@link Oracle#STEP_LIMIT})
  * @param futurelockSteps steps a task holding obligations may go unscheduled ({@link Oracle#FUTURELOCK})
@@ -47,8 +48,11 @@ public record LabConfig(
 
   /** Random strategy, no faults, 1,000,000 steps, futurelock after 10,000 steps, 2 s escape grace. */
   public static LabConfig seed(long seed) {
-    return new LabConfig(seed, Strategy.RANDOM, 3, 1_000, FaultPreset.NONE, 1_000_000, 10_000, Duration.ofSeconds(2), null);
+    return new LabConfig(seed, Strategy.RANDOM, 3, 1_000, FaultPreset.NONE, DEFAULT_MAX_STEPS, 10_000, Duration.ofSeconds(2), null);
   }
+
+  /** The default step limit. */
+  public static final long DEFAULT_MAX_STEPS = 1_000_000;
 
   public LabConfig withSeed(long value) {
     return new LabConfig(value, strategy, pctDepth, pctExpectedSteps, faults, maxSteps, futurelockSteps, escapeGrace, replay);
@@ -87,7 +91,10 @@ public record LabConfig(
   public String reproduction() {
     StringBuilder sb = new StringBuilder("@LabTest(seed = ").append(seed).append('L');
     if (strategy == Strategy.PCT) {
-      sb.append(", strategy = Strategy.PCT, pctDepth = ").append(pctDepth);
+      sb.append(", strategy = Strategy.PCT, pctDepth = ").append(pctDepth).append(", pctSteps = ").append(pctExpectedSteps);
+    }
+    if (maxSteps != DEFAULT_MAX_STEPS) {
+      sb.append(", maxSteps = ").append(maxSteps);
     }
     if (faults != FaultPreset.NONE) {
       sb.append(", faults = FaultPreset.").append(faults.name());

@@ -1,6 +1,7 @@
 package io.asupersync.lab;
 
 import io.asupersync.LeakResponse;
+import io.asupersync.ObligationLeakException;
 import io.asupersync.Outcome;
 import io.asupersync.Runtime;
 import io.asupersync.TaskBody;
@@ -71,6 +72,10 @@ public final class LabRuntime {
       violations.addAll(Oracles.check(events));
     }
     Outcome<T> outcome = root.outcome().map(LabRuntime::flatten).orElse(null);
+    if (outcome instanceof Outcome.Panicked<T> p && !(p.cause() instanceof ObligationLeakException)) {
+      // The body itself (a failed assertion, an undeclared exception) is application code too.
+      violations.add(new Violation(Oracle.PANIC, "task " + root.id() + ":" + root.name() + " panicked: " + p.cause(), List.of(root.id())));
+    }
     return new LabRun<>(
         config,
         outcome,

@@ -354,10 +354,14 @@ final class LabScheduler implements TaskScheduler {
 
   private List<Slot> resolveDeadlock() {
     List<Slot> blocked = slots.values().stream().filter(s -> s.state != State.DONE).toList();
+    StringBuilder waits = new StringBuilder();
+    for (Slot s : blocked) {
+      waits.append("\n      ").append(s.task.id()).append(':').append(s.task.name()).append(" waits in ").append(waitSite(s));
+    }
     violations.add(
         new Violation(
             Oracle.DEADLOCK,
-            "no runnable task and none waiting on time at step " + steps + "; blocked: " + names(blocked),
+            "no runnable task and none waiting on time at step " + steps + "; blocked: " + names(blocked) + waits,
             ids(blocked)));
     return cancelEverythingOrAbort("deadlock");
   }
@@ -555,6 +559,27 @@ final class LabScheduler implements TaskScheduler {
         lock.unlock();
       }
     }
+  }
+
+  /** The frames of a parked task's stack above the runtime's own wait machinery. */
+  private static String waitSite(Slot slot) {
+    Thread thread = slot.task.thread();
+    if (thread == null) {
+      return "(not started)";
+    }
+    List<String> frames = new ArrayList<>();
+    for (StackTraceElement f : thread.getStackTrace()) {
+      String c = f.getClassName();
+      boolean machinery = c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("io.asupersync.lab.")
+          || c.equals("io.asupersync.Cx") || c.equals("io.asupersync.Runtime");
+      if (!machinery) {
+        frames.add(f.toString());
+        if (frames.size() == 3) {
+          break;
+        }
+      }
+    }
+    return frames.isEmpty() ? "(unknown)" : String.join(" <- ", frames);
   }
 
   private static List<Long> ids(List<Slot> slots) {

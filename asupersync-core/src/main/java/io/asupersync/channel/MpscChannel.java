@@ -1,6 +1,5 @@
 package io.asupersync.channel;
 
-import io.asupersync.Waker;
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import java.time.Duration;
@@ -53,7 +52,7 @@ public final class MpscChannel<T> {
   private final ArrayDeque<Waiter> senders = new ArrayDeque<>();
   private int reserved;
   private boolean closed;
-  private @Nullable Waker receiver;
+  private final WaitSet receivers = WaitSet.exclusive(lock, "MpscChannel");
 
   private final SendPermit.Target<T> target =
       new SendPermit.Target<>() {
@@ -63,7 +62,7 @@ public final class MpscChannel<T> {
           try {
             reserved--;
             queue.addLast(value);
-            wake(receiver);
+            receivers.wakeAllLocked();
           } finally {
             lock.unlock();
           }
@@ -125,7 +124,7 @@ public final class MpscChannel<T> {
     if (waiter != null) {
       awaitSlot(cx, waiter);
     }
-    return newPermit(cx);
+    return SendPermit.holding(target, cx, PERMIT);
   }
 
   private void awaitSlot(Cx cx, Waiter waiter) throws ChannelClosedException {
@@ -183,20 +182,7 @@ public final class MpscChannel<T> {
     } finally {
       lock.unlock();
     }
-    return newPermit(cx);
-  }
-
-  private SendPermit<T> newPermit(Cx cx) {
-    boolean done = false;
-    try {
-      SendPermit<T> permit = new SendPermit<>(target, cx, PERMIT);
-      done = true;
-      return permit;
-    } finally {
-      if (!done) {
-        target.release();
-      }
-    }
+    return SendPermit.holding(target, cx, PERMIT);
   }
 
   /**
@@ -229,7 +215,7 @@ public final class MpscChannel<T> {
         return false;
       }
       queue.addLast(value);
-      wake(receiver);
+      receivers.wakeAllLocked();
       return true;
     } finally {
       lock.unlock();
@@ -262,46 +248,7 @@ public final class MpscChannel<T> {
   }
 
   private @Nullable T recvUntil(Cx cx, @Nullable Instant deadline) throws ChannelClosedException {
-    cx.checkpoint();
-    lock.lock();
-    try {
-      if (receiver != null) {
-        throw new IllegalStateException(
-            "MpscChannel allows one receiver at a time; " + receiver + " is already waiting");
-      }
-      T value = takeLocked();
-      if (value != null) {
-        return value;
-      }
-      receiver = cx.waker();
-    } finally {
-      lock.unlock();
-    }
-    try {
-      while (true) {
-        if (deadline != null && !cx.now().isBefore(deadline)) {
-          return null;
-        }
-        cx.checkpoint();
-        cx.park(deadline);
-        lock.lock();
-        try {
-          T value = takeLocked();
-          if (value != null) {
-            return value;
-          }
-        } finally {
-          lock.unlock();
-        }
-      }
-    } finally {
-      lock.lock();
-      try {
-        receiver = null;
-      } finally {
-        lock.unlock();
-      }
-    }
+    return receivers.await(cx, deadline, this::takeLocked);
   }
 
   /**
@@ -340,7 +287,7 @@ public final class MpscChannel<T> {
       next.granted = true;
       next.waker.wake();
     } else if (closed && reserved == 0) {
-      wake(receiver); // the last outstanding permit is gone: the receiver may finish
+      receivers.wakeAllLocked(); // the last outstanding permit is gone: the receiver may finish
     }
   }
 
@@ -359,7 +306,7 @@ public final class MpscChannel<T> {
         w.waker.wake();
       }
       senders.clear();
-      wake(receiver);
+      receivers.wakeAllLocked();
     } finally {
       lock.unlock();
     }
@@ -411,12 +358,7 @@ public final class MpscChannel<T> {
 
   /** Whether a blocking receive is waiting (a snapshot). */
   boolean hasWaitingReceiver() {
-    lock.lock();
-    try {
-      return receiver != null;
-    } finally {
-      lock.unlock();
-    }
+    return receivers.size() > 0;
   }
 
   private static ChannelClosedException closedForSenders() {
@@ -438,11 +380,4 @@ public final class MpscChannel<T> {
     } finally {
       lock.unlock();
     }
-  }
-
-  private static void wake(@Nullable Waker waker) {
-    if (waker != null) {
-      waker.wake();
-    }
-  }
-}
+  }}

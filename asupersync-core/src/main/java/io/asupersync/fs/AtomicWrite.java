@@ -13,7 +13,9 @@ import java.nio.file.Path;
  * directory (owner-only, hidden name ending in {@code .tmp}); {@link #commit} flushes and fsyncs it,
  * renames it atomically onto the target (replacing it) and fsyncs the directory where the platform
  * allows; {@link #abort} deletes it. Readers of the target therefore see the old file or the complete
- * new one, never a partial one, whatever step a cancellation or crash interrupts.
+ * new one, never a partial one, whatever step a cancellation or crash interrupts. The committed file
+ * is owner-only whatever the replaced one's permissions were, and a symlink at the target is replaced,
+ * not written through.
  *
  * <p>A task that ends without committing or aborting leaks the obligation: the runtime's {@link
  * io.asupersync.LeakResponse} applies (the lab reports it) and the temporary file is deleted.

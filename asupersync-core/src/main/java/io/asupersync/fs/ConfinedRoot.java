@@ -15,7 +15,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * refuses it with {@link FileException.Reason#PATH_ESCAPE}: a {@code ..} that climbs out, an absolute
  * path elsewhere, or a symbolic link (at any existing component) whose target lies outside the root or
  * does not exist. Paths that stay inside are fine, {@code a/../b} and absolute paths under the root
- * included. The result has every existing symlink resolved, so using it does not follow links again.
+ * (spelled with its real path, {@link #root()}) included. A {@code ..} applies to the name before links
+ * are followed, exactly as the returned path is then used. The result has every existing symlink resolved, so using it does not follow links again.
  *
  * <pre>{@code
  * ConfinedRoot exports = ConfinedRoot.open(cx, Path.of("/var/lib/app/traces"));

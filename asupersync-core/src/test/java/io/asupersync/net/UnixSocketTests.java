@@ -67,6 +67,7 @@ class UnixSocketTests {
   }
 
   @Test
+  @SuppressWarnings("try") // the client end only has to exist for the accept
   void staleSocketFileIsReplaced() throws Exception {
     Path sock = dir.resolve("stale.sock");
     try (ServerSocketChannel crashed = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -84,6 +85,7 @@ class UnixSocketTests {
   }
 
   @Test
+  @SuppressWarnings("try") // connections only have to exist for the accepts
   void liveSocketIsNotTakenOver() throws Exception {
     Path sock = dir.resolve("live.sock");
     try (UnixListener first = call(rt, cx -> UnixListener.bind(cx, sock))) {

@@ -57,6 +57,8 @@ public final class Runtime implements AutoCloseable {
   private final EnumMap<CancelKind, Duration> cleanupBudgets;
   final long seed;
   private final TraceBuffer trace;
+  /** Runtime-scoped state of core packages, keyed by type (see RuntimeAccess#attachment). */
+  final ConcurrentHashMap<Class<?>, Object> attachments = new ConcurrentHashMap<>();
 
   private final AtomicLong taskIds = new AtomicLong();
   private final AtomicLong regionIds = new AtomicLong();

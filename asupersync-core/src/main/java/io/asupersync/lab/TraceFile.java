@@ -1,5 +1,10 @@
 package io.asupersync.lab;
 
+import io.asupersync.security.AuthDomain;
+import io.asupersync.security.AuthKey;
+import io.asupersync.security.AuthTag;
+import io.asupersync.security.AuthenticationException;
+import io.asupersync.security.SecurityContext;
 import io.asupersync.trace.TraceChain;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
@@ -8,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,13 +25,25 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes and reads a recorded lab run: a header (format, seed, strategy, faults), every trace event,
  * the scheduling choices, and a SHA-256 digest over all of it. Reading checks the digest and the
  * events' hash chain, so a modified, truncated or reordered file is rejected with a {@link
  * TraceFileException}. The digest detects accidents and careless edits, not an attacker who rewrites
- * the digest too.
+ * the digest too (or the hash chain: it is public).
+ *
+ * <p><b>Authentication.</b> Written with an {@link AuthKey}, the file ends with one more line, {@code
+ * tag=hmac-sha256:<key id>:<mac>}: an HMAC-SHA256 tag in the domain {@link AuthDomain#TRACE_FILE}
+ * over three length-prefixed fields, the header (up to the {@code events=} line), the event lines,
+ * and the choices (from the {@code choices=} line). Read with a {@link SecurityContext}, the tag is
+ * checked first, before anything is parsed; in {@link io.asupersync.security.AuthMode#STRICT} mode a
+ * stripped tag, a tag made with another key, a malformed tag or modified content is a {@link
+ * TraceFileException} whose reason names the failure ({@code TAG_MISSING}, {@code WRONG_KEY}, {@code
+ * TAG_MALFORMED}, {@code TAG_MISMATCH}, {@code NO_KEY}); in {@code PERMISSIVE} mode it is logged and
+ * the file is read; in {@code DISABLED} mode the tag is ignored. The methods without a context read
+ * tagged and untagged files alike and authenticate nothing.
  *
  * <p>The reader is bounded: files over {@link #MAX_BYTES}, lines over {@link #MAX_LINE} characters,
  * more than {@link #MAX_EVENTS} events or attributes per event over {@link #MAX_ATTRIBUTES} are
@@ -38,6 +56,7 @@ public final class TraceFile {
   public static final int MAX_EVENTS = 10_000_000;
   public static final int MAX_ATTRIBUTES = 64;
   private static final String MAGIC = "asupersync-trace v1";
+  private static final String TAG_PREFIX = "tag=";
   private static final int CHOICES_PER_LINE = 1024;
 
   private TraceFile() {}
@@ -65,17 +84,49 @@ public final class TraceFile {
     Files.write(file, encode(new Recorded(run.config().withReplay(null), run.trace(), run.choices())));
   }
 
+  /** Writes {@code run} with an authentication tag made with {@code key}. */
+  public static void write(Path file, LabRun<?> run, AuthKey key) throws IOException {
+    Files.write(file, encode(new Recorded(run.config().withReplay(null), run.trace(), run.choices()), key));
+  }
+
+  /** Reads a file without authenticating it (a tag line, if present, is ignored). */
   public static Recorded read(Path file) throws IOException {
+    return decodeChecked(readBounded(file), null);
+  }
+
+  /**
+   * Reads a file, authenticating it under {@code security} first.
+   *
+   * @throws TraceFileException with a {@code TAG_*}, {@code WRONG_KEY} or {@code NO_KEY} reason when
+   *     authentication fails in STRICT mode, or any other reason when the file is corrupt
+   * @throws IllegalStateException if the context's key is closed
+   */
+  public static Recorded read(Path file, SecurityContext security) throws IOException {
+    return decodeChecked(readBounded(file), security);
+  }
+
+  private static byte[] readBounded(Path file) throws IOException {
     long size = Files.size(file);
     if (size > MAX_BYTES) {
       throw new TraceFileException(TraceFileException.Reason.TOO_LARGE, "trace file has " + size + " bytes, limit " + MAX_BYTES);
     }
     try (InputStream in = Files.newInputStream(file)) {
-      return decode(in.readNBytes(MAX_BYTES + 1));
+      return in.readNBytes(MAX_BYTES + 1);
     }
   }
 
-  /** The file's bytes for a recorded run. */
+  /** The file's bytes for a recorded run, with an authentication tag made with {@code key}. */
+  public static byte[] encode(Recorded recorded, AuthKey key) {
+    byte[] untagged = encode(recorded);
+    int digestLine = lastLineStart(untagged);
+    AuthTag tag = AuthTag.compute(key, AuthDomain.TRACE_FILE, sections(untagged, digestLine));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(untagged.length + TAG_PREFIX.length() + 100);
+    out.writeBytes(untagged);
+    out.writeBytes((TAG_PREFIX + tag.encode() + "\n").getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
+  }
+
+  /** The file's bytes for a recorded run, without an authentication tag. */
   public static byte[] encode(Recorded recorded) {
     StringBuilder sb = new StringBuilder();
     LabConfig c = recorded.config();
@@ -117,21 +168,56 @@ public final class TraceFile {
     return out.toByteArray();
   }
 
-  /** Parses and checks a trace file's bytes. */
+  /** Parses and checks a trace file's bytes without authenticating them (a tag line is ignored). */
   public static Recorded decode(byte[] bytes) throws TraceFileException {
+    return decodeChecked(bytes, null);
+  }
+
+  /**
+   * Authenticates a trace file's bytes under {@code security}, then parses and checks them.
+   *
+   * @throws TraceFileException with a {@code TAG_*}, {@code WRONG_KEY} or {@code NO_KEY} reason when
+   *     authentication fails in STRICT mode, or any other reason when the file is corrupt
+   * @throws IllegalStateException if the context's key is closed
+   */
+  public static Recorded decode(byte[] bytes, SecurityContext security) throws TraceFileException {
+    return decodeChecked(bytes, security);
+  }
+
+  private static Recorded decodeChecked(byte[] bytes, @Nullable SecurityContext security) throws TraceFileException {
     if (bytes.length > MAX_BYTES) {
       throw new TraceFileException(TraceFileException.Reason.TOO_LARGE, "trace file exceeds " + MAX_BYTES + " bytes");
     }
-    int digestLine = lastLineStart(bytes);
-    String last = new String(bytes, digestLine, bytes.length - digestLine, StandardCharsets.UTF_8).strip();
+    int end = bytes.length;
+    String tagText = null;
+    int lastLine = lastLineStart(bytes);
+    if (startsWith(bytes, lastLine, TAG_PREFIX)) {
+      int tagEnd = end > lastLine && bytes[end - 1] == '\n' ? end - 1 : end;
+      tagText = new String(bytes, lastLine + TAG_PREFIX.length(), tagEnd - lastLine - TAG_PREFIX.length(), StandardCharsets.UTF_8);
+      end = lastLine;
+    }
+    int digestLine = lastLineStart(bytes, end);
+    if (security != null) {
+      try {
+        security.verify(AuthDomain.TRACE_FILE, tagText, sections(bytes, digestLine));
+      } catch (AuthenticationException e) {
+        throw new TraceFileException(reasonFor(e), "trace file is not authentic: " + e.getMessage(), e);
+      }
+    }
+    int digestEnd = end > digestLine && bytes[end - 1] == '\n' ? end - 1 : end;
+    String last = new String(bytes, digestLine, digestEnd - digestLine, StandardCharsets.UTF_8);
     if (!last.startsWith("sha256=")) {
       throw malformed("missing sha256 digest line");
     }
+    String hex = last.substring("sha256=".length());
     byte[] expected;
     try {
-      expected = HexFormat.of().parseHex(last.substring("sha256=".length()));
+      expected = HexFormat.of().parseHex(hex);
     } catch (IllegalArgumentException e) {
       throw malformed("digest is not hexadecimal");
+    }
+    if (!HexFormat.of().formatHex(expected).equals(hex)) {
+      throw malformed("digest is not lower-case hexadecimal");
     }
     byte[] actual = sha256(java.util.Arrays.copyOf(bytes, digestLine));
     if (!MessageDigest.isEqual(expected, actual)) {
@@ -261,8 +347,75 @@ public final class TraceFile {
     return new TraceFileException(TraceFileException.Reason.MALFORMED, message);
   }
 
+  /**
+   * Splits the body (everything before the digest line) into the three tagged fields: the header up
+   * to and including the first {@code events=} line, the event lines, and the choices from the first
+   * {@code choices=} line on. Total over any bytes: the fields always concatenate to the body, so a
+   * change anywhere in the body changes the tagged input.
+   */
+  private static List<ByteBuffer> sections(byte[] bytes, int bodyEnd) {
+    int headerEnd = bodyEnd;
+    int choicesStart = bodyEnd;
+    boolean inEvents = false;
+    for (int line = 0; line < bodyEnd; ) {
+      int nl = indexOf(bytes, (byte) '\n', line, bodyEnd);
+      int next = nl < 0 ? bodyEnd : nl + 1;
+      if (!inEvents && startsWith(bytes, line, "events=", bodyEnd)) {
+        headerEnd = next;
+        inEvents = true;
+      } else if (inEvents && startsWith(bytes, line, "choices=", bodyEnd)) {
+        choicesStart = line;
+        break;
+      }
+      line = next;
+    }
+    return List.of(
+        ByteBuffer.wrap(bytes, 0, headerEnd),
+        ByteBuffer.wrap(bytes, headerEnd, choicesStart - headerEnd),
+        ByteBuffer.wrap(bytes, choicesStart, bodyEnd - choicesStart));
+  }
+
+  private static TraceFileException.Reason reasonFor(AuthenticationException e) {
+    return switch (e.failure()) {
+      case NO_KEY -> TraceFileException.Reason.NO_KEY;
+      case TAG_MISSING -> TraceFileException.Reason.TAG_MISSING;
+      case TAG_MALFORMED -> TraceFileException.Reason.TAG_MALFORMED;
+      case WRONG_KEY -> TraceFileException.Reason.WRONG_KEY;
+      case TAG_MISMATCH -> TraceFileException.Reason.TAG_MISMATCH;
+    };
+  }
+
+  private static int indexOf(byte[] bytes, byte b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (bytes[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean startsWith(byte[] bytes, int at, String prefix) {
+    return startsWith(bytes, at, prefix, bytes.length);
+  }
+
+  private static boolean startsWith(byte[] bytes, int at, String prefix, int limit) {
+    if (limit - at < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (bytes[at + i] != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static int lastLineStart(byte[] bytes) {
-    int end = bytes.length;
+    return lastLineStart(bytes, bytes.length);
+  }
+
+  /** Start of the last line of {@code bytes[0, end)}, ignoring one trailing newline. */
+  private static int lastLineStart(byte[] bytes, int end) {
     if (end > 0 && bytes[end - 1] == '\n') {
       end--;
     }

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import io.asupersync.internal.RuntimeAccess;
 import io.asupersync.trace.TraceKind;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +26,10 @@ public final class Cx {
 
   /** The deepest nesting of {@link #masked} sections. */
   public static final int MAX_MASK_DEPTH = 64;
+
+  static {
+    RuntimeAccess.registerAttachments(cx -> cx.task.runtime.attachments);
+  }
 
   final TaskImpl<?> task;
   final RegionImpl region;
@@ -223,6 +228,14 @@ public final class Cx {
       return a;
     }
     return a.isBefore(b) ? a : b;
+  }
+
+  /**
+   * Whether this task runs under the deterministic lab scheduler. I/O primitives use it to switch to
+   * in-memory stand-ins; application code should not need it.
+   */
+  public boolean isLab() {
+    return task.runtime.scheduler.isDeterministic();
   }
 
   /** The runtime clock. */

@@ -115,10 +115,12 @@ final class RegionImpl {
     } finally {
       lock.unlock();
     }
+    runtime.trace(TraceKind.FINALIZER_REGISTERED, owner != null ? owner.id : 0, id, 0, Map.of());
   }
 
   void taskCompleted(TaskImpl<?> task, Outcome<?> outcome) {
     boolean failed = false;
+    boolean rootDone = false;
     TaskImpl<?> waiter;
     lock.lock();
     try {
@@ -131,8 +133,15 @@ final class RegionImpl {
         failed = true;
       }
       waiter = tasks.isEmpty() && children.isEmpty() ? drainWaiter : null;
+      if (owner == null && parent == null && tasks.isEmpty() && children.isEmpty() && !task.finalizer) {
+        rootDone = true;
+      }
     } finally {
       lock.unlock();
+    }
+    if (rootDone) {
+      runtime.rootClosed(this);
+      return;
     }
     if (failed) {
       requestCancel(
@@ -372,6 +381,7 @@ final class RegionImpl {
         continue;
       }
       Outcome<Void> fo = task.outcomeOrNull();
+      runtime.trace(TraceKind.FINALIZER_RAN, task.id, id, 0, Map.of());
       if (fo != null && !fo.isOk()) {
         runtime.trace(TraceKind.FINALIZER_FAILED, task.id, id, 0, Map.of("outcome", describe(fo)));
         result = result.combine(retype(fo));

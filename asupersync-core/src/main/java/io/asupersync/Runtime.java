@@ -57,6 +57,8 @@ public final class Runtime implements AutoCloseable {
   private final EnumMap<CancelKind, Duration> cleanupBudgets;
   final long seed;
   private final TraceBuffer trace;
+  /** Runtime-scoped state of core packages, keyed by type (see RuntimeAccess#attachment). */
+  final ConcurrentHashMap<Class<?>, Object> attachments = new ConcurrentHashMap<>();
 
   private final AtomicLong taskIds = new AtomicLong();
   private final AtomicLong regionIds = new AtomicLong();
@@ -72,6 +74,8 @@ public final class Runtime implements AutoCloseable {
   private final LongAdder panicked = new LongAdder();
   private final AtomicLong leaked = new AtomicLong();
   private final boolean traceObligations;
+  /** Traces every task-level cancel request and spawn budgets (the lab's oracles read them). */
+  final boolean verboseTrace;
 
   private volatile boolean shuttingDown;
   private volatile @Nullable Thread shutdownWaiter;
@@ -89,6 +93,7 @@ public final class Runtime implements AutoCloseable {
     this.cleanupBudgets = new EnumMap<>(b.cleanupBudgets);
     this.seed = b.seed;
     this.traceObligations = b.traceObligations;
+    this.verboseTrace = b.verboseTrace;
     this.trace = new TraceBuffer(b.traceCapacity, clock::now, b.traceSink);
     trace(TraceKind.RUNTIME_STARTED, 0, 0, 0, Map.of("seed", Long.toString(seed)));
   }
@@ -141,16 +146,7 @@ public final class Runtime implements AutoCloseable {
     RegionImpl region = new RegionImpl(nextRegionId(), this, null, null, RegionPolicy.FAIL_FAST, defaultBudget);
     roots.add(region);
     trace(TraceKind.REGION_OPENED, 0, region.id, 0, Map.of("parent", "0"));
-    TaskBody<T> closingRoot =
-        cx -> {
-          try {
-            return body.run(cx);
-          } finally {
-            region.state = RegionState.CLOSED;
-            roots.remove(region);
-          }
-        };
-    return region.spawn(name, defaultBudget, closingRoot);
+    return region.spawn(name, defaultBudget, body);
   }
 
   /** A consistent-per-region view of everything live. */
@@ -231,7 +227,9 @@ public final class Runtime implements AutoCloseable {
       Instant start = clock.now();
       trace(TraceKind.RUNTIME_SHUTDOWN, 0, 0, 0, Map.of("timeout", shutdownTimeout.toString()));
       CancelReason reason = new CancelReason(CancelKind.SHUTDOWN, 0, 0, start, "runtime shutting down", null);
-      for (RegionImpl root : List.copyOf(roots)) {
+      List<RegionImpl> rootsById = new ArrayList<>(roots);
+      rootsById.sort(Comparator.comparingLong(r -> r.id));
+      for (RegionImpl root : rootsById) {
         root.requestCancel(reason);
       }
       Instant deadline = start.plus(shutdownTimeout);
@@ -311,7 +309,19 @@ public final class Runtime implements AutoCloseable {
   void taskSpawned(TaskImpl<?> task) {
     active.incrementAndGet();
     spawned.increment();
-    trace(TraceKind.TASK_SPAWNED, task.id, task.region.id, 0, Map.of());
+    if (verboseTrace) {
+      trace(
+          TraceKind.TASK_SPAWNED,
+          task.id,
+          task.region.id,
+          0,
+          Map.of(
+              "name", task.name(),
+              "deadline", String.valueOf(task.budget.deadline()),
+              "regionDeadline", String.valueOf(task.region.budget.deadline())));
+    } else {
+      trace(TraceKind.TASK_SPAWNED, task.id, task.region.id, 0, Map.of());
+    }
   }
 
   void taskCompleted(TaskImpl<?> task, Outcome<?> outcome) {
@@ -325,9 +335,28 @@ public final class Runtime implements AutoCloseable {
     if (task.straggler) {
       stragglers.remove(task);
     }
-    trace(TraceKind.TASK_COMPLETED, task.id, task.region.id, 0, Map.of("outcome", RegionImpl.kindOf(outcome)));
     if (active.decrementAndGet() == 0 && shuttingDown) {
       LockSupport.unpark(shutdownWaiter);
+    }
+  }
+
+  /** A root region's only task finished: the root region is closed. */
+  void rootClosed(RegionImpl root) {
+    root.state = RegionState.CLOSED;
+    roots.remove(root);
+    trace(TraceKind.REGION_CLOSED, 0, root.id, 0, Map.of());
+  }
+
+  void traceCompleted(TaskImpl<?> task, Outcome<?> outcome) {
+    if (verboseTrace && outcome instanceof Outcome.Panicked<?> p) {
+      trace(
+          TraceKind.TASK_COMPLETED,
+          task.id,
+          task.region.id,
+          0,
+          Map.of("outcome", "panicked", "cause", p.cause().getClass().getName(), "message", String.valueOf(p.cause().getMessage())));
+    } else {
+      trace(TraceKind.TASK_COMPLETED, task.id, task.region.id, 0, Map.of("outcome", RegionImpl.kindOf(outcome)));
     }
   }
 
@@ -438,9 +467,14 @@ public final class Runtime implements AutoCloseable {
     private long seed = System.nanoTime();
     private boolean traceObligations = true;
     private Function<Clock, TaskScheduler> schedulerFactory = ThreadScheduler::new;
+    private boolean verboseTrace;
 
     static {
-      RuntimeAccess.register((builder, factory) -> builder.schedulerFactory = factory);
+      RuntimeAccess.register(
+          (builder, factory) -> {
+            builder.schedulerFactory = factory;
+            builder.verboseTrace = true;
+          });
     }
 
     private Builder() {

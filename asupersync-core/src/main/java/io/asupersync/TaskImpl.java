@@ -116,6 +116,7 @@ final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
     for (; w != null && w != DONE; w = w.next) {
       w.wake(runtime);
     }
+    runtime.traceCompleted(this, result);
     region.taskCompleted(this, result);
     runtime.taskCompleted(this, result);
   }
@@ -138,7 +139,7 @@ final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
     if (state == TaskState.RUNNING) {
       state = TaskState.CANCEL_REQUESTED;
     }
-    if (traced) {
+    if (traced || runtime.verboseTrace) {
       runtime.trace(
           TraceKind.CANCEL_REQUESTED,
           id,
@@ -422,5 +423,10 @@ final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
   @Override
   public long regionId() {
     return region.id;
+  }
+
+  @Override
+  public void injectCancel(CancelKind kind, String message) {
+    requestCancel(new CancelReason(kind, region.id, id, runtime.clock.now(), message, null), true);
   }
 }

@@ -2,9 +2,7 @@ package io.asupersync.channel;
 
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
-import java.util.ArrayList;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +36,7 @@ public final class BroadcastChannel<T> {
   /** Sequence number of the next message; message {@code s} lives at {@code ring[s % capacity]}. */
   private long tail;
   private boolean closed;
-  private final ArrayList<Thread> waiting = new ArrayList<>();
+  private final WaitSet waiting = WaitSet.shared(lock);
 
   private BroadcastChannel(int capacity) {
     this.capacity = capacity;
@@ -72,7 +70,7 @@ public final class BroadcastChannel<T> {
       }
       ring[(int) (tail % capacity)] = value;
       tail++;
-      wakeAllLocked();
+      waiting.wakeAllLocked();
     } finally {
       lock.unlock();
     }
@@ -93,7 +91,7 @@ public final class BroadcastChannel<T> {
     lock.lock();
     try {
       closed = true;
-      wakeAllLocked();
+      waiting.wakeAllLocked();
     } finally {
       lock.unlock();
     }
@@ -115,18 +113,7 @@ public final class BroadcastChannel<T> {
 
   /** Threads blocked in a receive (a snapshot). */
   int waitingReceivers() {
-    lock.lock();
-    try {
-      return waiting.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void wakeAllLocked() {
-    for (Thread t : waiting) {
-      LockSupport.unpark(t);
-    }
+    return waiting.size();
   }
 
   /** The next message for {@code sub}, null if none yet. Caller holds the lock. */
@@ -186,41 +173,7 @@ public final class BroadcastChannel<T> {
      *     everything the ring holds for it
      */
     public T recv(Cx cx) throws LaggedException, ChannelClosedException {
-      cx.checkpoint();
-      Thread me = Thread.currentThread();
-      ReentrantLock lock = channel.lock;
-      lock.lock();
-      try {
-        T v = channel.pollLocked(this);
-        if (v != null) {
-          return v;
-        }
-        channel.waiting.add(me);
-      } finally {
-        lock.unlock();
-      }
-      try {
-        while (true) {
-          cx.checkpoint();
-          cx.park(null);
-          lock.lock();
-          try {
-            T v = channel.pollLocked(this);
-            if (v != null) {
-              return v;
-            }
-          } finally {
-            lock.unlock();
-          }
-        }
-      } finally {
-        lock.lock();
-        try {
-          channel.waiting.remove(me);
-        } finally {
-          lock.unlock();
-        }
-      }
+      return channel.waiting.await(cx, () -> channel.pollLocked(this));
     }
 
     /**

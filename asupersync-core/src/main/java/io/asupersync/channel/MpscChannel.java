@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -53,7 +52,7 @@ public final class MpscChannel<T> {
   private final ArrayDeque<Waiter> senders = new ArrayDeque<>();
   private int reserved;
   private boolean closed;
-  private @Nullable Thread receiver;
+  private final WaitSet receivers = WaitSet.exclusive(lock, "MpscChannel");
 
   private final SendPermit.Target<T> target =
       new SendPermit.Target<>() {
@@ -63,7 +62,7 @@ public final class MpscChannel<T> {
           try {
             reserved--;
             queue.addLast(value);
-            LockSupport.unpark(receiver);
+            receivers.wakeAllLocked();
           } finally {
             lock.unlock();
           }
@@ -116,7 +115,7 @@ public final class MpscChannel<T> {
       if (senders.isEmpty() && reserved + queue.size() < capacity) {
         reserved++;
       } else {
-        waiter = new Waiter();
+        waiter = new Waiter(cx.waker());
         senders.addLast(waiter);
       }
     } finally {
@@ -125,7 +124,7 @@ public final class MpscChannel<T> {
     if (waiter != null) {
       awaitSlot(cx, waiter);
     }
-    return newPermit(cx);
+    return SendPermit.holding(target, cx, PERMIT);
   }
 
   private void awaitSlot(Cx cx, Waiter waiter) throws ChannelClosedException {
@@ -183,20 +182,7 @@ public final class MpscChannel<T> {
     } finally {
       lock.unlock();
     }
-    return newPermit(cx);
-  }
-
-  private SendPermit<T> newPermit(Cx cx) {
-    boolean done = false;
-    try {
-      SendPermit<T> permit = new SendPermit<>(target, cx, PERMIT);
-      done = true;
-      return permit;
-    } finally {
-      if (!done) {
-        target.release();
-      }
-    }
+    return SendPermit.holding(target, cx, PERMIT);
   }
 
   /**
@@ -229,7 +215,7 @@ public final class MpscChannel<T> {
         return false;
       }
       queue.addLast(value);
-      LockSupport.unpark(receiver);
+      receivers.wakeAllLocked();
       return true;
     } finally {
       lock.unlock();
@@ -262,46 +248,7 @@ public final class MpscChannel<T> {
   }
 
   private @Nullable T recvUntil(Cx cx, @Nullable Instant deadline) throws ChannelClosedException {
-    cx.checkpoint();
-    lock.lock();
-    try {
-      if (receiver != null) {
-        throw new IllegalStateException(
-            "MpscChannel allows one receiver at a time; " + receiver + " is already waiting");
-      }
-      T value = takeLocked();
-      if (value != null) {
-        return value;
-      }
-      receiver = Thread.currentThread();
-    } finally {
-      lock.unlock();
-    }
-    try {
-      while (true) {
-        if (deadline != null && !cx.now().isBefore(deadline)) {
-          return null;
-        }
-        cx.checkpoint();
-        cx.park(deadline);
-        lock.lock();
-        try {
-          T value = takeLocked();
-          if (value != null) {
-            return value;
-          }
-        } finally {
-          lock.unlock();
-        }
-      }
-    } finally {
-      lock.lock();
-      try {
-        receiver = null;
-      } finally {
-        lock.unlock();
-      }
-    }
+    return receivers.await(cx, deadline, this::takeLocked);
   }
 
   /**
@@ -338,9 +285,9 @@ public final class MpscChannel<T> {
     if (next != null) {
       reserved++;
       next.granted = true;
-      LockSupport.unpark(next.thread);
+      next.waker.wake();
     } else if (closed && reserved == 0) {
-      LockSupport.unpark(receiver); // the last outstanding permit is gone: the receiver may finish
+      receivers.wakeAllLocked(); // the last outstanding permit is gone: the receiver may finish
     }
   }
 
@@ -356,10 +303,10 @@ public final class MpscChannel<T> {
       }
       closed = true;
       for (Waiter w : senders) {
-        LockSupport.unpark(w.thread);
+        w.waker.wake();
       }
       senders.clear();
-      LockSupport.unpark(receiver);
+      receivers.wakeAllLocked();
     } finally {
       lock.unlock();
     }
@@ -411,12 +358,7 @@ public final class MpscChannel<T> {
 
   /** Whether a blocking receive is waiting (a snapshot). */
   boolean hasWaitingReceiver() {
-    lock.lock();
-    try {
-      return receiver != null;
-    } finally {
-      lock.unlock();
-    }
+    return receivers.size() > 0;
   }
 
   private static ChannelClosedException closedForSenders() {
@@ -438,5 +380,4 @@ public final class MpscChannel<T> {
     } finally {
       lock.unlock();
     }
-  }
-}
+  }}

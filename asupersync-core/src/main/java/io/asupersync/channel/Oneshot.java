@@ -2,9 +2,7 @@ package io.asupersync.channel;
 
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
-import java.util.ArrayList;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -45,7 +43,7 @@ public final class Oneshot<T> {
   private Sender sender = Sender.NONE;
   private @Nullable T value;
   private boolean closed;
-  private final ArrayList<Thread> receivers = new ArrayList<>(1);
+  private final WaitSet receivers = WaitSet.shared(lock);
 
   private final SendPermit.Target<T> target =
       new SendPermit.Target<>() {
@@ -55,7 +53,7 @@ public final class Oneshot<T> {
           try {
             sender = Sender.SENT;
             value = v;
-            wakeReceiversLocked();
+            receivers.wakeAllLocked();
           } finally {
             lock.unlock();
           }
@@ -66,7 +64,7 @@ public final class Oneshot<T> {
           lock.lock();
           try {
             sender = Sender.ABORTED;
-            wakeReceiversLocked();
+            receivers.wakeAllLocked();
           } finally {
             lock.unlock();
           }
@@ -94,16 +92,7 @@ public final class Oneshot<T> {
     } finally {
       lock.unlock();
     }
-    boolean done = false;
-    try {
-      SendPermit<T> permit = new SendPermit<>(target, cx, PERMIT);
-      done = true;
-      return permit;
-    } finally {
-      if (!done) {
-        target.release();
-      }
-    }
+    return SendPermit.holding(target, cx, PERMIT);
   }
 
   /**
@@ -119,7 +108,7 @@ public final class Oneshot<T> {
       checkSendableLocked();
       sender = Sender.SENT;
       this.value = value;
-      wakeReceiversLocked();
+      receivers.wakeAllLocked();
     } finally {
       lock.unlock();
     }
@@ -144,40 +133,7 @@ public final class Oneshot<T> {
    *     leaked, the oneshot was closed before any send was reserved, or the value was already taken
    */
   public T recv(Cx cx) throws ChannelClosedException {
-    cx.checkpoint();
-    Thread me = Thread.currentThread();
-    lock.lock();
-    try {
-      T v = takeLocked();
-      if (v != null) {
-        return v;
-      }
-      receivers.add(me);
-    } finally {
-      lock.unlock();
-    }
-    try {
-      while (true) {
-        cx.checkpoint();
-        cx.park(null);
-        lock.lock();
-        try {
-          T v = takeLocked();
-          if (v != null) {
-            return v;
-          }
-        } finally {
-          lock.unlock();
-        }
-      }
-    } finally {
-      lock.lock();
-      try {
-        receivers.remove(me);
-      } finally {
-        lock.unlock();
-      }
-    }
+    return receivers.await(cx, this::takeLocked);
   }
 
   /**
@@ -223,7 +179,7 @@ public final class Oneshot<T> {
     lock.lock();
     try {
       closed = true;
-      wakeReceiversLocked();
+      receivers.wakeAllLocked();
     } finally {
       lock.unlock();
     }
@@ -241,18 +197,7 @@ public final class Oneshot<T> {
 
   /** Threads blocked in a receive (a snapshot). */
   int waitingReceivers() {
-    lock.lock();
-    try {
-      return receivers.size();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void wakeReceiversLocked() {
-    for (Thread t : receivers) {
-      LockSupport.unpark(t);
-    }
+    return receivers.size();
   }
 
   @Override

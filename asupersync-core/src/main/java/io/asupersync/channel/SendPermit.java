@@ -31,9 +31,27 @@ public final class SendPermit<T> {
   private final Target<T> target;
   private final Obligation obligation;
 
-  SendPermit(Target<T> target, Cx cx, String description) {
+  private SendPermit(Target<T> target, Cx cx, String description) {
     this.target = target;
     this.obligation = cx.reserve(ObligationKind.SEND_PERMIT, description, target::release);
+  }
+
+  /**
+   * A permit for the slot the caller has just reserved in {@code target}, held by {@code cx}'s task.
+   * If the obligation cannot be created, the slot is {@linkplain Target#release given back} before
+   * the failure propagates.
+   */
+  static <T> SendPermit<T> holding(Target<T> target, Cx cx, String description) {
+    boolean done = false;
+    try {
+      SendPermit<T> permit = new SendPermit<>(target, cx, description);
+      done = true;
+      return permit;
+    } finally {
+      if (!done) {
+        target.release();
+      }
+    }
   }
 
   /**

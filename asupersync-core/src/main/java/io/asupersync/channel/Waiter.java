@@ -1,7 +1,13 @@
 package io.asupersync.channel;
 
-/** A thread queued for a slot; {@link #granted} is guarded by the owning channel's lock. */
+import io.asupersync.Waker;
+
+/** A task queued for a slot; {@link #granted} is guarded by the owning channel's lock. */
 final class Waiter {
-  final Thread thread = Thread.currentThread();
+  final Waker waker;
   boolean granted;
+
+  Waiter(Waker waker) {
+    this.waker = waker;
+  }
 }

@@ -2,9 +2,7 @@ package io.asupersync.channel;
 
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
-import java.util.ArrayList;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +35,7 @@ public final class WatchChannel<T> {
   private volatile Versioned<T> current;
   // Guarded by lock.
   private boolean closed;
-  private final ArrayList<Thread> waiting = new ArrayList<>();
+  private final WaitSet waiting = WaitSet.shared(lock);
 
   private WatchChannel(T initial) {
     this.current = new Versioned<>(initial, 0);
@@ -63,9 +61,7 @@ public final class WatchChannel<T> {
       }
       long version = current.version() + 1;
       current = new Versioned<>(value, version);
-      for (Thread t : waiting) {
-        LockSupport.unpark(t);
-      }
+      waiting.wakeAllLocked();
       return version;
     } finally {
       lock.unlock();
@@ -92,9 +88,7 @@ public final class WatchChannel<T> {
     lock.lock();
     try {
       closed = true;
-      for (Thread t : waiting) {
-        LockSupport.unpark(t);
-      }
+      waiting.wakeAllLocked();
     } finally {
       lock.unlock();
     }
@@ -111,12 +105,7 @@ public final class WatchChannel<T> {
 
   /** Threads blocked in a receive (a snapshot). */
   int waitingReceivers() {
-    lock.lock();
-    try {
-      return waiting.size();
-    } finally {
-      lock.unlock();
-    }
+    return waiting.size();
   }
 
   @Override
@@ -171,41 +160,7 @@ public final class WatchChannel<T> {
      *     version
      */
     public T changed(Cx cx) throws ChannelClosedException {
-      cx.checkpoint();
-      Thread me = Thread.currentThread();
-      ReentrantLock lock = channel.lock;
-      lock.lock();
-      try {
-        T v = pollLocked();
-        if (v != null) {
-          return v;
-        }
-        channel.waiting.add(me);
-      } finally {
-        lock.unlock();
-      }
-      try {
-        while (true) {
-          cx.checkpoint();
-          cx.park(null);
-          lock.lock();
-          try {
-            T v = pollLocked();
-            if (v != null) {
-              return v;
-            }
-          } finally {
-            lock.unlock();
-          }
-        }
-      } finally {
-        lock.lock();
-        try {
-          channel.waiting.remove(me);
-        } finally {
-          lock.unlock();
-        }
-      }
+      return channel.waiting.await(cx, this::pollLocked);
     }
 
     private @Nullable T pollLocked() throws ChannelClosedException {

@@ -17,4 +17,10 @@ public interface SchedulableTask {
 
   /** Id of the region the task belongs to. */
   long regionId();
+
+  /** Requests cancellation of the task, as fault injection or a scheduler's last resort does. */
+  void injectCancel(io.asupersync.CancelKind kind, String message);
+
+  /** Whether the task has completed. */
+  boolean isDone();
 }

@@ -30,4 +30,12 @@ public interface TaskScheduler {
 
   /** Makes a parked (or about to park) task runnable; a wake before a park makes that park return. */
   void wake(SchedulableTask task);
+
+  /**
+   * Whether this scheduler runs tasks deterministically (the lab): code that would reach outside the
+   * runtime (real sockets, files, wall-clock time) must use in-memory stand-ins or report an escape.
+   */
+  default boolean isDeterministic() {
+    return false;
+  }
 }

@@ -1,8 +1,9 @@
 package io.asupersync.sync;
 
 import io.asupersync.Cx;
+import io.asupersync.Obligation;
+import io.asupersync.ObligationState;
 import java.util.ArrayDeque;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,7 +30,7 @@ final class FifoPermits {
         available -= n;
         return;
       }
-      waiter = new Waiter(n);
+      waiter = new Waiter(n, cx.waker());
       waiters.addLast(waiter);
     } finally {
       lock.unlock();
@@ -96,7 +97,7 @@ final class FifoPermits {
       waiters.pollFirst();
       available -= head.need;
       head.granted = true;
-      LockSupport.unpark(head.thread);
+      head.waker.wake();
     }
   }
 
@@ -116,5 +117,22 @@ final class FifoPermits {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Commits {@code held} if it is still reserved; for closing a guard or permit. True if this call
+   * committed it, and the caller gives the permits back; false if it was already settled (released,
+   * aborted or resolved as a leak), which already gave them back.
+   */
+  static boolean commitIfHeld(Obligation held) {
+    if (held.state() != ObligationState.RESERVED) {
+      return false;
+    }
+    try {
+      held.commit();
+    } catch (IllegalStateException settledMeanwhile) {
+      return false; // the runtime resolved it as a leak, which already gave the permits back
+    }
+    return true;
   }
 }

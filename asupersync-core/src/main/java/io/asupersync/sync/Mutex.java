@@ -115,15 +115,9 @@ public final class Mutex {
     /** Unlocks, handing the lock to the first waiter if any; does nothing if already closed. */
     @Override
     public void close() {
-      if (lease.state() != ObligationState.RESERVED) {
-        return;
+      if (FifoPermits.commitIfHeld(lease)) {
+        unlock();
       }
-      try {
-        lease.commit();
-      } catch (IllegalStateException settledMeanwhile) {
-        return; // the runtime resolved it as a leak, which already unlocked
-      }
-      unlock();
     }
   }
 }

@@ -153,15 +153,9 @@ public final class Semaphore {
     /** {@link #release} if still held; otherwise nothing. */
     @Override
     public void close() {
-      if (obligation.state() != ObligationState.RESERVED) {
-        return;
+      if (FifoPermits.commitIfHeld(obligation)) {
+        core.release(count);
       }
-      try {
-        obligation.commit();
-      } catch (IllegalStateException settledMeanwhile) {
-        return; // the runtime resolved it as a leak, which already gave the permits back
-      }
-      core.release(count);
     }
   }
 }

@@ -1,12 +1,15 @@
 package io.asupersync.sync;
 
-/** A thread queued for permits; {@link #granted} is guarded by the owning primitive's lock. */
+import io.asupersync.Waker;
+
+/** A task queued for permits; {@link #granted} is guarded by the owning primitive's lock. */
 final class Waiter {
-  final Thread thread = Thread.currentThread();
+  final Waker waker;
   final int need;
   boolean granted;
 
-  Waiter(int need) {
+  Waiter(int need, Waker waker) {
     this.need = need;
+    this.waker = waker;
   }
 }

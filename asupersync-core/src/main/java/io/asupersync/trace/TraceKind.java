@@ -14,6 +14,10 @@ public enum TraceKind {
   CANCEL_ACKNOWLEDGED,
   /** A cancelled region's tasks did not finish within the cleanup budget; they are stragglers. */
   DRAIN_OVERRUN,
+  /** A finalizer was registered on a region. */
+  FINALIZER_REGISTERED,
+  /** A finalizer finished (whatever its outcome). */
+  FINALIZER_RAN,
   /** A finalizer did not finish within the finalizer budget. */
   FINALIZER_OVERRUN,
   FINALIZER_FAILED,
@@ -22,5 +26,12 @@ public enum TraceKind {
   OBLIGATION_ABORTED,
   OBLIGATION_LEAKED,
   /** Emitted by user code through {@code Cx.trace}. */
-  USER
+  USER,
+  /**
+   * Content failed authentication (a trace file or export with a missing, malformed, foreign or
+   * mismatched tag); attributes name the domain, failure, mode and key ids, never key material.
+   */
+  AUTH_FAILED,
+  /** A security context's authentication mode became stricter; attributes {@code from} and {@code to}. */
+  AUTH_MODE_TIGHTENED
 }

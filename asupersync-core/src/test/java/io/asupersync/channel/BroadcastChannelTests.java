@@ -1,5 +1,6 @@
 package io.asupersync.channel;
 
+import static io.asupersync.channel.ChannelAssertions.assertChannelClosed;
 import static io.asupersync.testutil.Await.outcome;
 import static io.asupersync.testutil.Await.until;
 import static io.asupersync.testutil.Await.user;
@@ -118,8 +119,7 @@ class BroadcastChannelTests {
     ch.close();
     assertThatThrownBy(() -> ch.send(2)).isInstanceOf(ChannelClosedException.class);
     assertThat(runtime.run(sub::recv)).isEqualTo(Outcome.ok(1));
-    assertThat(runtime.run(sub::recv)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(runtime.run(sub::recv));
   }
 
   @Test
@@ -129,8 +129,7 @@ class BroadcastChannelTests {
     TaskHandle<Outcome<Integer>> receiver = runtime.spawn("receiver", sub::recv);
     until("the subscriber waits", () -> ch.waitingReceivers() == 1);
     ch.close();
-    assertThat(outcome(receiver)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(outcome(receiver));
   }
 
   private static List<Integer> drain(BroadcastChannel.Subscriber<Integer> sub) throws Exception {

@@ -10,6 +10,7 @@ import io.asupersync.Outcome;
 import io.asupersync.RegionPolicy;
 import io.asupersync.Runtime;
 import io.asupersync.TaskHandle;
+import io.asupersync.testutil.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -68,12 +69,7 @@ class MpscChannelStressTests {
       states[p] = new ProducerState();
     }
 
-    try (Runtime runtime =
-        Runtime.builder()
-            .seed(seed)
-            .leakResponse(LeakResponse.SILENT)
-            .shutdownTimeout(Duration.ofSeconds(5))
-            .build()) {
+    try (Runtime runtime = Await.runtime(LeakResponse.SILENT, seed)) {
       Outcome<Object> run =
           runtime.run(
               cx -> {

@@ -1,5 +1,6 @@
 package io.asupersync.channel;
 
+import static io.asupersync.channel.ChannelAssertions.assertChannelClosed;
 import static io.asupersync.testutil.Await.outcome;
 import static io.asupersync.testutil.Await.until;
 import static io.asupersync.testutil.Await.user;
@@ -332,13 +333,11 @@ class MpscChannelTests {
 
     ch.close();
 
-    assertThat(outcome(waiter)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(outcome(waiter));
     assertThat(ch.waitingSenders()).isZero();
     assertThat(ch.reservedSlots()).isZero();
     assertThatThrownBy(() -> ch.trySend(2L)).isInstanceOf(ChannelClosedException.class);
-    assertThat(runtime.run(cx -> ch.reserve(cx))).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(runtime.run(cx -> ch.reserve(cx)));
   }
 
   @Test
@@ -351,8 +350,7 @@ class MpscChannelTests {
     assertThat(runtime.run(ch::recv)).isEqualTo(Outcome.ok(1L));
     assertThat(ch.tryRecv()).isEqualTo(2L);
     assertThatThrownBy(ch::tryRecv).isInstanceOf(ChannelClosedException.class);
-    assertThat(runtime.run(ch::recv)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(runtime.run(ch::recv));
   }
 
   @Test
@@ -361,8 +359,7 @@ class MpscChannelTests {
     TaskHandle<Outcome<Long>> receiver = runtime.spawn("receiver", ch::recv);
     until("the receiver waits", ch::hasWaitingReceiver);
     ch.close();
-    assertThat(outcome(receiver)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(outcome(receiver));
   }
 
   @Test
@@ -410,8 +407,7 @@ class MpscChannelTests {
 
     abortNow.countDown();
 
-    assertThat(outcome(receiver)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(outcome(receiver));
   }
 
   @Test

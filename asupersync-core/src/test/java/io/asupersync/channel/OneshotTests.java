@@ -1,5 +1,6 @@
 package io.asupersync.channel;
 
+import static io.asupersync.channel.ChannelAssertions.assertChannelClosed;
 import static io.asupersync.testutil.Await.outcome;
 import static io.asupersync.testutil.Await.until;
 import static io.asupersync.testutil.Await.user;
@@ -65,8 +66,7 @@ class OneshotTests {
     TaskHandle<Outcome<String>> receiver = runtime.spawn("receiver", reply::recv);
     until("the receiver waits", () -> reply.waitingReceivers() == 1);
     abortNow.countDown();
-    assertThat(outcome(receiver)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(outcome(receiver));
   }
 
   @Test
@@ -90,8 +90,7 @@ class OneshotTests {
     worker.cancel(user("cancel the worker"));
 
     assertThat(outcome(worker)).isInstanceOf(Outcome.Cancelled.class);
-    assertThat(outcome(receiver)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(outcome(receiver));
     assertThat(runtime.snapshot().leaks())
         .singleElement()
         .satisfies(l -> assertThat(l.obligation().kind()).isEqualTo(ObligationKind.SEND_PERMIT));
@@ -141,8 +140,7 @@ class OneshotTests {
     Outcome<String> ob = outcome(b);
     assertThat(oa.isOk() ^ ob.isOk()).as("%s / %s", oa, ob).isTrue();
     assertThat(oa.isOk() ? oa : ob).isEqualTo(Outcome.ok("v"));
-    assertThat(oa.isOk() ? ob : oa).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(oa.isOk() ? ob : oa);
   }
 
   @Test
@@ -172,8 +170,7 @@ class OneshotTests {
     TaskHandle<Outcome<String>> receiver = runtime.spawn("receiver", reply::recv);
     until("the receiver waits", () -> reply.waitingReceivers() == 1);
     reply.close();
-    assertThat(outcome(receiver)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(outcome(receiver));
   }
 
   @Test

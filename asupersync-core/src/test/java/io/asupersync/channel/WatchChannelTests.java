@@ -1,5 +1,6 @@
 package io.asupersync.channel;
 
+import static io.asupersync.channel.ChannelAssertions.assertChannelClosed;
 import static io.asupersync.testutil.Await.outcome;
 import static io.asupersync.testutil.Await.until;
 import static io.asupersync.testutil.Await.user;
@@ -97,8 +98,7 @@ class WatchChannelTests {
     assertThatThrownBy(() -> config.send("x")).isInstanceOf(ChannelClosedException.class);
     assertThat(config.borrow()).isEqualTo("last");
     assertThat(runtime.run(rx::changed)).isEqualTo(Outcome.ok("last"));
-    assertThat(runtime.run(rx::changed)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(runtime.run(rx::changed));
   }
 
   @Test
@@ -108,8 +108,7 @@ class WatchChannelTests {
     TaskHandle<Outcome<String>> waiter = runtime.spawn("waiter", rx::changed);
     until("the receiver waits", () -> config.waitingReceivers() == 1);
     config.close();
-    assertThat(outcome(waiter)).isInstanceOfSatisfying(
-        Outcome.Err.class, e -> assertThat(e.error()).isInstanceOf(ChannelClosedException.class));
+    assertChannelClosed(outcome(waiter));
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.asupersync.LeakResponse;
 import io.asupersync.Outcome;
 import io.asupersync.Runtime;
 import io.asupersync.TaskHandle;
+import io.asupersync.testutil.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -113,12 +114,7 @@ class SyncStressTests {
     AtomicInteger maxInUse = new AtomicInteger();
     int[] done = new int[WORKERS];
     List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
-    try (Runtime runtime =
-        Runtime.builder()
-            .seed(seed)
-            .leakResponse(LeakResponse.SILENT)
-            .shutdownTimeout(Duration.ofSeconds(5))
-            .build()) {
+    try (Runtime runtime = Await.runtime(LeakResponse.SILENT, seed)) {
       Outcome<Object> o =
           runtime.run(
               cx -> {

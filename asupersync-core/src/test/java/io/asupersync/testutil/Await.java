@@ -49,6 +49,11 @@ public final class Await {
 
   /** A runtime for tests: bounded shutdown, the given leak response. */
   public static Runtime runtime(LeakResponse leaks) {
-    return Runtime.builder().leakResponse(leaks).shutdownTimeout(Duration.ofSeconds(5)).seed(42).build();
+    return runtime(leaks, 42);
+  }
+
+  /** A runtime for tests: bounded shutdown, the given leak response and seed. */
+  public static Runtime runtime(LeakResponse leaks, long seed) {
+    return Runtime.builder().leakResponse(leaks).shutdownTimeout(Duration.ofSeconds(5)).seed(seed).build();
   }
 }

@@ -1,4 +1,4 @@
-/** Jazzer fuzz targets for the protocol decoders, one class per decoder, each with a seed corpus. */
+/** Jazzer fuzz targets for the decoders (protocols, the tagged trace-file reader), one class per decoder, each with a seed corpus. */
 @NullMarked
 package io.asupersync.fuzz;
 

@@ -7,8 +7,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Core code emits trace events and logs through System.Logger; it never writes to the console. */
-class NoConsoleOutputTests {
+/** Rules every core class follows: no console output, no interrupts, waits only through the scheduler. */
+class ArchitectureTests {
 
   private static final JavaClasses CORE =
       new ClassFileImporter()
@@ -26,9 +26,22 @@ class NoConsoleOutputTests {
   }
 
   @Test
+  void waitPrimitivesParkAndWakeOnlyThroughTheScheduler() {
+    noClasses()
+        .that().resideInAnyPackage(
+            "io.asupersync.channel..", "io.asupersync.sync..", "io.asupersync.combinator..",
+            "io.asupersync.net..", "io.asupersync.fs..")
+        .should().accessClassesThat().haveFullyQualifiedName(java.util.concurrent.locks.LockSupport.class.getName())
+        .because("waits go through Cx.park and Waker so that the lab scheduler sees every one of them")
+        .check(CORE);
+  }
+
+  @Test
   void coreNeverInterruptsThreads() {
     noClasses()
-        .that().doNotHaveFullyQualifiedName(Runtime.class.getName()) // restores its caller's own flag
+        // Runtime.run and LabRuntime.run only restore their own caller's interrupt flag.
+        .that().doNotHaveFullyQualifiedName(Runtime.class.getName())
+        .and().doNotHaveFullyQualifiedName(io.asupersync.lab.LabRuntime.class.getName())
         .should().callMethod(Thread.class, "interrupt")
         .because("interrupts close NIO channels; cancellation is a protocol, not an interrupt")
         .check(CORE);

@@ -1,6 +1,7 @@
 package io.asupersync.fs;
 
-import static io.asupersync.fs.Tasks.call;
+import io.asupersync.testutil.Tasks;
+import static io.asupersync.testutil.Tasks.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,7 @@
 package io.asupersync.fs;
 
-import static io.asupersync.fs.Tasks.call;
-import static io.asupersync.fs.Tasks.error;
+import static io.asupersync.testutil.Tasks.call;
+import static io.asupersync.testutil.Tasks.error;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

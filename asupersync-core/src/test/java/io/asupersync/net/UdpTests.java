@@ -1,9 +1,10 @@
 package io.asupersync.net;
 
-import static io.asupersync.net.Tasks.assertCancelled;
-import static io.asupersync.net.Tasks.call;
-import static io.asupersync.net.Tasks.error;
-import static io.asupersync.net.Tasks.outcome;
+import io.asupersync.testutil.Tasks;
+import static io.asupersync.testutil.Tasks.assertCancelled;
+import static io.asupersync.testutil.Tasks.call;
+import static io.asupersync.testutil.Tasks.error;
+import static io.asupersync.testutil.Tasks.outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asupersync.Budget;

@@ -34,21 +34,13 @@ public final class TraceBuffer {
   /** Records one event and hands it to the sink. */
   public TraceEvent record(
       TraceKind kind, long taskId, long regionId, long obligationId, Map<String, String> attributes) {
+    long content = TraceChain.content(kind, taskId, regionId, obligationId, attributes);
     TraceEvent event;
     lock.lock();
     try {
       long seq = nextSequence++;
       Instant time = clock.get();
-      long hash =
-          TraceChain.link(
-              lastHash,
-              seq,
-              TraceChain.epochNanos(time),
-              kind,
-              taskId,
-              regionId,
-              obligationId,
-              attributes);
+      long hash = TraceChain.link(lastHash, seq, TraceChain.epochNanos(time), content);
       event = new TraceEvent(seq, time, kind, taskId, regionId, obligationId, attributes, hash);
       lastHash = hash;
       ring[(int) ((seq - 1) % ring.length)] = event;

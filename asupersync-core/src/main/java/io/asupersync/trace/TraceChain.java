@@ -2,12 +2,11 @@ package io.asupersync.trace;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The rolling hash that links each trace event to its predecessor: {@code hash(n) = H(hash(n-1),
- * fields(n))}, with attributes hashed in key order. It detects accidental or careless edits of a
+ * sequence(n), time(n), content(n))}, where the content covers kind, ids and every attribute pair. It detects accidental or careless edits of a
  * recorded trace; it is not a keyed authenticator (someone who can rewrite the whole file can
  * recompute it).
  */
@@ -18,30 +17,31 @@ public final class TraceChain {
 
   private TraceChain() {}
 
-  /** The chain hash of an event with the given fields following {@code previous}. */
-  public static long link(
-      long previous,
-      long sequence,
-      long epochNanos,
-      TraceKind kind,
-      long taskId,
-      long regionId,
-      long obligationId,
-      Map<String, String> attributes) {
-    long h = mix(previous ^ 0x5851f42d4c957f2dL);
-    h = mix(h ^ sequence);
-    h = mix(h ^ epochNanos);
-    h = mix(h ^ kind.ordinal());
+  /**
+   * The hash of an event's content: kind, ids and attributes. It does not depend on the chain, so a
+   * recorder computes it before taking its lock; {@link #link} then chains it.
+   */
+  public static long content(
+      TraceKind kind, long taskId, long regionId, long obligationId, Map<String, String> attributes) {
+    long h = mix(kind.ordinal() ^ 0x5851f42d4c957f2dL);
     h = mix(h ^ taskId);
     h = mix(h ^ regionId);
     h = mix(h ^ obligationId);
     h = mix(h ^ attributes.size());
-    Map<String, String> ordered = attributes.size() > 1 ? new TreeMap<>(attributes) : attributes;
-    for (Map.Entry<String, String> e : ordered.entrySet()) {
-      h = mixString(h, e.getKey());
-      h = mixString(h, e.getValue());
+    // Attributes are unordered: hash each key/value pair, then combine the pairs commutatively.
+    long pairs = 0;
+    for (Map.Entry<String, String> e : attributes.entrySet()) {
+      pairs += mixString(mixString(0x9e3779b97f4a7c15L, e.getKey()), e.getValue());
     }
-    return h;
+    return mix(h ^ pairs);
+  }
+
+  /** The chain hash of an event with content hash {@code content} following {@code previous}. */
+  public static long link(long previous, long sequence, long epochNanos, long content) {
+    long h = mix(previous ^ 0x6a09e667f3bcc908L);
+    h = mix(h ^ sequence);
+    h = mix(h ^ epochNanos);
+    return mix(h ^ content);
   }
 
   /** Recomputes an event's hash from its fields and the previous hash. */
@@ -50,11 +50,7 @@ public final class TraceChain {
         previous,
         e.sequence(),
         epochNanos(e.time()),
-        e.kind(),
-        e.taskId(),
-        e.regionId(),
-        e.obligationId(),
-        e.attributes());
+        content(e.kind(), e.taskId(), e.regionId(), e.obligationId(), e.attributes()));
   }
 
   /**

@@ -424,15 +424,6 @@ final class RegionImpl {
     }
   }
 
-  boolean isQuiescent() {
-    lock.lock();
-    try {
-      return tasks.isEmpty() && children.isEmpty();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   static String kindOf(Outcome<?> o) {
     return switch (o) {
       case Outcome.Ok<?> ok -> "ok";

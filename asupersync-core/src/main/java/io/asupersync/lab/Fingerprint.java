@@ -1,11 +1,11 @@
 package io.asupersync.lab;
 
+import io.asupersync.trace.TraceChain;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A schedule fingerprint that is equal for traces differing only in the order of independent events.
@@ -52,17 +52,9 @@ public final class Fingerprint {
   }
 
   private static long content(TraceEvent e) {
-    long h = mix(e.kind().ordinal() + 0x9e3779b97f4a7c15L);
+    long h = TraceChain.content(e.kind(), e.taskId(), e.regionId(), e.obligationId(), e.attributes());
     h = mix(h ^ e.time().getEpochSecond());
-    h = mix(h ^ e.time().getNano());
-    h = mix(h ^ e.taskId());
-    h = mix(h ^ (e.regionId() << 20));
-    h = mix(h ^ (e.obligationId() << 40));
-    for (Map.Entry<String, String> a : new TreeMap<>(e.attributes()).entrySet()) {
-      h = mix(h ^ a.getKey().hashCode());
-      h = mix(h ^ a.getValue().hashCode());
-    }
-    return h;
+    return mix(h ^ e.time().getNano());
   }
 
   private static long mix(long z) {

@@ -61,8 +61,9 @@ final class LabScheduler implements TaskScheduler {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition ended = lock.newCondition();
   private final TreeMap<Long, Slot> slots = new TreeMap<>();
-  /** Live slots in id order (ids grow with creation, and only one task creates at a time). */
+  /** Slots not yet done, in id order (ids grow with creation, and only one task creates at a time). */
   private final ArrayList<Slot> live = new ArrayList<>();
+  private int liveCount;
   private final ArrayList<Slot> runnableScratch = new ArrayList<>();
   private final List<Long> choices = new ArrayList<>();
   private final List<Violation> violations = new ArrayList<>();
@@ -101,6 +102,7 @@ final class LabScheduler implements TaskScheduler {
       Slot slot = new Slot(task, steps);
       slots.put(task.id(), slot);
       live.add(slot);
+      liveCount++;
       priorities.put(task.id(), config.pctDepth() + scheduleRandom.nextInt(1_000_000));
       if (!started) {
         started = true;
@@ -124,8 +126,9 @@ final class LabScheduler implements TaskScheduler {
     lock.lock();
     try {
       Slot slot = slots.get(task.id());
-      if (slot != null) {
+      if (slot != null && slot.state != State.DONE) {
         slot.state = State.DONE;
+        liveCount--;
       }
       if (running == task.id() && !aborted) {
         running = 0;
@@ -239,7 +242,7 @@ final class LabScheduler implements TaskScheduler {
       runnable = advanceTime();
     }
     if (runnable.isEmpty()) {
-      if (live.stream().allMatch(s -> s.state == State.DONE)) {
+      if (liveCount == 0) {
         running = 0;
         return;
       }
@@ -278,7 +281,7 @@ final class LabScheduler implements TaskScheduler {
 
   private List<Slot> advanceTime() {
     Instant earliest = null;
-    for (Slot s : slots.values()) {
+    for (Slot s : live) {
       if (s.state == State.BLOCKED && s.deadline != null && (earliest == null || s.deadline.isBefore(earliest))) {
         earliest = s.deadline;
       }
@@ -288,7 +291,7 @@ final class LabScheduler implements TaskScheduler {
     }
     clock.advanceTo(earliest);
     Instant now = clock.now();
-    for (Slot s : slots.values()) {
+    for (Slot s : live) {
       if (s.state == State.BLOCKED && s.deadline != null && !s.deadline.isAfter(now)) {
         s.state = State.RUNNABLE;
         s.deadline = null;
@@ -353,7 +356,7 @@ final class LabScheduler implements TaskScheduler {
   }
 
   private List<Slot> resolveDeadlock() {
-    List<Slot> blocked = slots.values().stream().filter(s -> s.state != State.DONE).toList();
+    List<Slot> blocked = live.stream().filter(s -> s.state != State.DONE).toList();
     StringBuilder waits = new StringBuilder();
     for (Slot s : blocked) {
       waits.append("\n      ").append(s.task.id()).append(':').append(s.task.name()).append(" waits in ").append(waitSite(s));
@@ -387,7 +390,7 @@ final class LabScheduler implements TaskScheduler {
       return List.of();
     }
     cancelledEverything = true;
-    for (Slot s : new ArrayList<>(slots.values())) {
+    for (Slot s : new ArrayList<>(live)) {
       if (s.state != State.DONE) {
         s.task.injectCancel(CancelKind.SHUTDOWN, "lab: " + why + ", cancelling every task");
       }
@@ -396,7 +399,7 @@ final class LabScheduler implements TaskScheduler {
   }
 
   private void checkFuturelock() {
-    for (Slot s : slots.values()) {
+    for (Slot s : live) {
       if (s.state != State.DONE
           && s.state != State.RUNNING
           && !s.futurelockReported
@@ -432,7 +435,7 @@ final class LabScheduler implements TaskScheduler {
   }
 
   private void signalIfFinished() {
-    if (slots.values().stream().allMatch(s -> s.state == State.DONE)) {
+    if (liveCount == 0) {
       finished = true;
       ended.signalAll();
     }

@@ -33,5 +33,20 @@ public enum TraceKind {
    */
   AUTH_FAILED,
   /** A security context's authentication mode became stricter; attributes {@code from} and {@code to}. */
-  AUTH_MODE_TIGHTENED
+  AUTH_MODE_TIGHTENED,
+  /**
+   * A peer broke a protocol rule (malformed frame, bad header, smuggling attempt); attributes {@code
+   * protocol}, {@code reason}, {@code connection} and, where there is one, {@code stream}. Never a header
+   * value, payload or credential.
+   */
+  PROTOCOL_ERROR,
+  /** A configured limit was hit; attributes as for {@link #PROTOCOL_ERROR} plus {@code limit}. */
+  LIMIT_EXCEEDED,
+  /**
+   * One served request finished; attributes {@code protocol}, {@code method}, {@code route} (the pattern,
+   * not the raw path), {@code status} (499 when the client went away) and {@code durationMicros}.
+   */
+  ACCESS,
+  /** One client call or messaging operation finished; attributes {@code protocol}, {@code operation}, {@code result}. */
+  CLIENT_CALL
 }

@@ -64,9 +64,13 @@ final class KafkaTestBroker {
 
   /** Creates a fresh topic with a unique name and waits until the broker serves it. */
   String newTopic(String prefix, int partitions) {
+    return newTopic(prefix, partitions, Map.of());
+  }
+
+  String newTopic(String prefix, int partitions, Map<String, String> configs) {
     String name = prefix + "-" + TOPICS.incrementAndGet();
     try {
-      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
       Instant until = Instant.now().plusSeconds(30);
       while (admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().stream()
           .anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {

@@ -239,7 +239,10 @@ public final class KafkaReceiver<K, V> implements AutoCloseable {
     return left.isNegative() ? Duration.ZERO : left.compareTo(apiTimeout) < 0 ? left : apiTimeout;
   }
 
-  /** Offsets committed by this receiver so far, per partition (the next offset to read). */
+  /**
+   * Per partition, the next offset to read as far as this receiver knows: the last one it committed, or
+   * where it started.
+   */
   public Map<TopicPartition, Long> committedOffsets() {
     Map<TopicPartition, Long> out = new HashMap<>();
     for (PartitionLedger ledger : ledgers.values()) {

@@ -112,7 +112,12 @@ public final class KafkaSender<K, V> implements AutoCloseable {
    */
   public RecordMetadata send(Cx cx, ProducerRecord<K, V> record) throws KafkaClientException {
     Objects.requireNonNull(record, "record");
-    cx.checkpoint();
+    try {
+      cx.checkpoint();
+    } catch (CancelledException e) {
+      counters.cancelledBeforeHandOver.increment();
+      throw e;
+    }
     ProducerRecord<byte[], byte[]> bytes;
     try {
       bytes = encoder.encode(record);
@@ -133,6 +138,9 @@ public final class KafkaSender<K, V> implements AutoCloseable {
       throw closed();
     }
     reservations.add(send);
+    if (closing && reservations.remove(send)) {
+      throw closed(); // the keeper may have drained the queue already: nobody would answer
+    }
     wakeKeeper();
     try {
       while (true) {

@@ -30,6 +30,7 @@ final class PartitionLedger {
 
   final TopicPartition partition;
   private final TreeMap<Long, State> offsets = new TreeMap<>();
+  /** The group's next offset as far as this ledger knows; -1 until the first delivery. */
   private long committed = -1;
   private boolean retired;
 
@@ -40,6 +41,9 @@ final class PartitionLedger {
   synchronized Admission admit(long offset) {
     if (retired || offset < committed) {
       return Admission.SKIP;
+    }
+    if (committed < 0) {
+      committed = offset; // where the group stands: committing it again would change nothing
     }
     State s = offsets.get(offset);
     if (s == State.IN_FLIGHT || s == State.DONE) {

@@ -21,7 +21,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Runtime with a recorded trace, condition polling and a plain reader of whole topics. */
 final class KafkaTestSupport {
@@ -131,6 +135,18 @@ final class KafkaTestSupport {
         consumer.poll(Duration.ofMillis(100)).forEach(out::add);
       }
       return out;
+    }
+  }
+
+  /** Writes {@code values} to partition 0 of {@code topic} with a plain producer and waits for the acks. */
+  static void produce(String topic, List<String> values) {
+    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.shared().bootstrapServers());
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+      for (String v : values) {
+        producer.send(new ProducerRecord<>(topic, 0, null, v));
+      }
+      producer.flush();
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -77,7 +78,7 @@ final class KafkaTestBroker {
         if (Instant.now().isAfter(until)) {
           throw new IllegalStateException("topic " + name + " has no leader after 30 s");
         }
-        Thread.onSpinWait();
+        LockSupport.parkNanos(10_000_000);
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topic " + name, e);
@@ -150,6 +151,7 @@ final class KafkaTestBroker {
         if (Instant.now().isAfter(until)) {
           throw new IllegalStateException("Kafka test broker did not come up within 60 s", e);
         }
+        LockSupport.parkNanos(50_000_000);
       }
     }
   }

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -97,8 +98,7 @@ final class KafkaTestSupport {
       if (Instant.now().isAfter(until)) {
         throw new AssertionError("timed out waiting until " + what);
       }
-      Thread.onSpinWait();
-      Thread.yield();
+      LockSupport.parkNanos(1_000_000);
     }
   }
 

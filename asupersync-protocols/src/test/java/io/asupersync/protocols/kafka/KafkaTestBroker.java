@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -49,8 +50,17 @@ final class KafkaTestBroker {
   }
 
   static synchronized KafkaTestBroker shared() {
+    // Another process may take a picked port before the broker binds it: try again with fresh ones.
+    RuntimeException failure = null;
+    for (int attempt = 0; shared == null && attempt < 3; attempt++) {
+      try {
+        shared = start();
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
     if (shared == null) {
-      shared = start();
+      throw Objects.requireNonNull(failure);
     }
     return shared;
   }
@@ -89,8 +99,9 @@ final class KafkaTestBroker {
   private static KafkaTestBroker start() {
     try {
       Path dir = Files.createTempDirectory("asupersync-kafka");
-      int brokerPort = freePort();
-      int controllerPort = freePort();
+      int[] ports = freePorts(2);
+      int brokerPort = ports[0];
+      int controllerPort = ports[1];
       Properties props = new Properties();
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
@@ -167,9 +178,22 @@ final class KafkaTestBroker {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  /** Distinct ephemeral ports, all held open until each was picked so that none is handed out twice. */
+  private static int[] freePorts(int n) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[n];
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        if (socket != null) {
+          socket.close();
+        }
+      }
     }
   }
 }

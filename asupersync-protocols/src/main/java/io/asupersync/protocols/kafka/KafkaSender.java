@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -74,13 +74,11 @@ public final class KafkaSender<K, V> implements AutoCloseable {
   private volatile boolean closing;
   private volatile @Nullable Waker keeper;
 
-  private KafkaSender(
-      Runtime runtime, Function<Map<String, Object>, Producer<byte[], byte[]>> factory, KafkaProducerConfig config,
-      Serializer<K> keys, Serializer<V> values) {
+  private KafkaSender(Runtime runtime, KafkaProducerConfig config, Serializer<K> keys, Serializer<V> values) {
     this.runtime = runtime;
     this.encoder = new RecordEncoder<>(keys, values, config.maxMessageBytes());
     this.closeTimeout = config.closeTimeout();
-    this.producer = factory.apply(config.producerProperties());
+    this.producer = new KafkaProducer<>(config.producerProperties());
     try {
       runtime.spawn("kafka-sender-keeper", this::keep);
     } catch (RuntimeException e) {
@@ -98,7 +96,7 @@ public final class KafkaSender<K, V> implements AutoCloseable {
   public static <K, V> KafkaSender<K, V> create(
       Runtime runtime, KafkaProducerConfig config, Serializer<K> keys, Serializer<V> values) {
     Objects.requireNonNull(runtime, "runtime");
-    return new KafkaSender<>(runtime, KafkaProducer::new, config, keys, values);
+    return new KafkaSender<>(runtime, config, keys, values);
   }
 
   /**
@@ -229,7 +227,7 @@ public final class KafkaSender<K, V> implements AutoCloseable {
   }
 
   private static Map<String, String> withCallerCancelled(Map<String, String> details) {
-    Map<String, String> copy = new java.util.HashMap<>(details);
+    Map<String, String> copy = new HashMap<>(details);
     copy.put("callerCancelled", "true");
     return copy;
   }
@@ -287,7 +285,7 @@ public final class KafkaSender<K, V> implements AutoCloseable {
   }
 
   private void trace(Send send, String operation, String result, Map<String, String> details) {
-    Map<String, String> attrs = new java.util.HashMap<>(details);
+    Map<String, String> attrs = new HashMap<>(details);
     attrs.put("topic", send.topic);
     Obligation o = send.obligation;
     KafkaTrace.call(runtime, send.callerTask, send.callerRegion, o == null ? 0 : o.id(), operation, result, attrs);

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -52,7 +51,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class KafkaTransactor<K, V> implements AutoCloseable {
   private final Runtime runtime;
-  private final Function<Map<String, Object>, Producer<byte[], byte[]>> factory;
   private final Map<String, Object> producerProperties;
   private final String transactionalId;
   private final RecordEncoder<K, V> encoder;
@@ -67,15 +65,13 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
   private @Nullable Producer<byte[], byte[]> producer;
   private volatile boolean closed;
 
-  KafkaTransactor(
+  private KafkaTransactor(
       Runtime runtime,
-      Function<Map<String, Object>, Producer<byte[], byte[]>> factory,
       KafkaProducerConfig config,
       String transactionalId,
       Serializer<K> keys,
       Serializer<V> values) {
     this.runtime = Objects.requireNonNull(runtime, "runtime");
-    this.factory = factory;
     this.transactionalId = Objects.requireNonNull(transactionalId, "transactionalId");
     if (transactionalId.isBlank()) {
       throw new IllegalArgumentException("transactionalId must not be blank");
@@ -96,7 +92,7 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
    */
   public static <K, V> KafkaTransactor<K, V> create(
       Runtime runtime, KafkaProducerConfig config, String transactionalId, Serializer<K> keys, Serializer<V> values) {
-    return new KafkaTransactor<>(runtime, KafkaProducer::new, config, transactionalId, keys, values);
+    return new KafkaTransactor<>(runtime, config, transactionalId, keys, values);
   }
 
   /** The body of a transaction: sends through {@code tx}, returns a value. */
@@ -228,7 +224,7 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
     if (p != null) {
       return p;
     }
-    p = factory.apply(producerProperties);
+    p = new KafkaProducer<>(producerProperties);
     try {
       p.initTransactions();
     } catch (KafkaException e) {

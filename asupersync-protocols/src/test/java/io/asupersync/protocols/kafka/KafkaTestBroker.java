@@ -82,18 +82,27 @@ final class KafkaTestBroker {
     String name = prefix + "-" + TOPICS.incrementAndGet();
     try {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
-      Instant until = Instant.now().plusSeconds(30);
-      while (admin.describeTopics(List.of(name)).allTopicNames().get().get(name).partitions().stream()
-          .anyMatch(p -> p.leader() == null || p.leader().isEmpty())) {
-        if (Instant.now().isAfter(until)) {
-          throw new IllegalStateException("topic " + name + " has no leader after 30 s");
-        }
-        LockSupport.parkNanos(10_000_000);
-      }
     } catch (Exception e) {
       throw new IllegalStateException("cannot create topic " + name, e);
     }
+    Instant until = Instant.now().plusSeconds(30);
+    while (!servesEveryPartition(name)) {
+      if (Instant.now().isAfter(until)) {
+        throw new IllegalStateException("topic " + name + " has partitions without a leader after 30 s");
+      }
+      LockSupport.parkNanos(10_000_000);
+    }
     return name;
+  }
+
+  /** Whether every partition of {@code topic} has a leader; false while the metadata is not there yet. */
+  private boolean servesEveryPartition(String topic) {
+    try {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+          .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   private static KafkaTestBroker start() {
@@ -152,7 +161,7 @@ final class KafkaTestBroker {
   }
 
   private void awaitReady() {
-    Instant until = Instant.now().plusSeconds(60);
+    Instant until = Instant.now().plusSeconds(120);
     while (true) {
       try {
         if (!admin.describeCluster().nodes().get().isEmpty()) {
@@ -160,7 +169,7 @@ final class KafkaTestBroker {
         }
       } catch (Exception e) {
         if (Instant.now().isAfter(until)) {
-          throw new IllegalStateException("Kafka test broker did not come up within 60 s", e);
+          throw new IllegalStateException("Kafka test broker did not come up within 120 s", e);
         }
         LockSupport.parkNanos(50_000_000);
       }

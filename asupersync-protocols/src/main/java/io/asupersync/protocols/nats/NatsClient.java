@@ -134,6 +134,10 @@ public final class NatsClient implements AutoCloseable {
     return engine.isConnected();
   }
 
+  Engine engine() {
+    return engine;
+  }
+
   /**
    * Closes the connection without draining: waiting operations fail with {@code CLOSED},
    * subscriptions stop (queued messages can still be taken). Waits at most a few seconds for the

@@ -63,8 +63,12 @@ final class Engine {
   /** A connection that finished its handshake. */
   record Live(Channel channel, int maxPayload, long generation) {}
 
-  /** One subscription to replay on every new connection; {@code sub} is null for the request inbox. */
-  private record Interest(long sid, String subject, @Nullable String queue, @Nullable NatsSubscription sub) {}
+  /**
+   * One server-side subscription. {@code sink} is null for the request inbox (replies are routed by
+   * subject); {@code replay}: subscribe again on every new connection (else it ends with the
+   * connection, like a fetch's inbox).
+   */
+  private record Interest(long sid, String subject, @Nullable String queue, @Nullable InboxSink sink, boolean replay) {}
 
   /** A body of a traced operation. */
   @FunctionalInterface
@@ -136,7 +140,7 @@ final class Engine {
     // Backoff jitter is reproducible from the runtime seed.
     this.jitter = new SplittableRandom(runtime.seed() ^ 0x6e617473L);
     long muxSid = sids.incrementAndGet();
-    subs.put(muxSid, new Interest(muxSid, inboxPrefix + "*", null, null));
+    subs.put(muxSid, new Interest(muxSid, inboxPrefix + "*", null, null, true));
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -232,6 +236,11 @@ final class Engine {
         ? cause
         : new NatsException(NatsException.Reason.OUTCOME_UNKNOWN, "connection lost", cause);
     failPending(unknown);
+    for (Interest i : List.copyOf(subs.values())) {
+      if (!i.replay && subs.remove(i.sid, i) && i.sink != null) {
+        i.sink.fail(unknown);
+      }
+    }
     if (status == Status.CLOSED) {
       return;
     }
@@ -309,9 +318,10 @@ final class Engine {
       w.fail(cause);
     }
     failPending(new NatsException(NatsException.Reason.CLOSED, "client closed", cause));
+    NatsException closed = new NatsException(NatsException.Reason.CLOSED, "client closed", cause);
     for (Interest i : subs.values()) {
-      if (i.sub != null) {
-        i.sub.closeQueue();
+      if (i.sink != null) {
+        i.sink.fail(closed);
       }
     }
     subs.clear();
@@ -473,35 +483,55 @@ final class Engine {
     }
   }
 
-  /** Registers a multi-message inbox (a JetStream fetch); returns its reply subject. */
-  String openInbox(InboxSink sink) {
-    String token = Long.toString(tokens.incrementAndGet(), 36);
-    inbox.put(token, sink);
-    return inboxPrefix + token;
-  }
-
-  void closeInbox(String replySubject) {
-    inbox.remove(replySubject.substring(inboxPrefix.length()));
-  }
-
   NatsSubscription subscribe(Cx cx, String subject, @Nullable String queue) throws NatsException {
     Encoder.checkToken(subject, "subject");
     if (queue != null) {
       Encoder.checkToken(queue, "queue group");
     }
+    NatsSubscription sub = new NatsSubscription(this, sids.incrementAndGet(), subject, queue, settings.limits);
+    register(cx, sub.sid(), subject, queue, new InboxSink() {
+      @Override
+      public void deliver(NatsMessage message) {
+        sub.deliver(message);
+      }
+
+      @Override
+      public void fail(NatsException error) {
+        sub.closeQueue();
+      }
+    }, true);
+    return sub;
+  }
+
+  /**
+   * Opens a subscription that lives on the current connection only (a fetch's inbox: JetStream
+   * delivers pulled messages under their own subjects, so only the sid routes them). Returns its sid.
+   */
+  long subscribeTransient(Cx cx, String subject, InboxSink sink) throws NatsException {
+    long sid = sids.incrementAndGet();
+    register(cx, sid, subject, null, sink, false);
+    return sid;
+  }
+
+  /** A unique subject under this client's inbox prefix that the request inbox ({@code prefix.*}) does not match. */
+  String uniqueInbox() {
+    return inboxPrefix + "f." + Long.toString(tokens.incrementAndGet(), 36);
+  }
+
+  /** Registers {@code sid} and sends SUB (both on the event loop); a cancelled wait takes it back. */
+  private void register(Cx cx, long sid, String subject, @Nullable String queue, InboxSink sink, boolean replay) throws NatsException {
     awaitLive(cx);
     cx.checkpoint();
-    NatsSubscription sub = new NatsSubscription(this, sids.incrementAndGet(), subject, queue, settings.limits);
     Future<Boolean> registered;
     try {
       registered = loop.submit(() -> {
-        if (status == Status.CLOSED) {
+        Live l = live;
+        if (status == Status.CLOSED || (!replay && l == null)) {
           return false;
         }
-        subs.put(sub.sid(), new Interest(sub.sid(), subject, queue, sub));
-        Live l = live;
+        subs.put(sid, new Interest(sid, subject, queue, sink, replay));
         if (l != null) {
-          l.channel.writeAndFlush(Encoder.subscribe(l.channel.alloc(), subject, queue, sub.sid()));
+          l.channel.writeAndFlush(Encoder.subscribe(l.channel.alloc(), subject, queue, sid));
         }
         return true;
       });
@@ -511,22 +541,24 @@ final class Engine {
     try {
       awaitDone(cx, registered);
     } catch (CancelledException e) {
-      sub.close(); // registered or about to be: take it back
+      unsubscribe(sid); // registered or about to be: take it back
       throw e;
     }
     if (!Boolean.TRUE.equals(registered.getNow())) {
-      throw closedError();
+      if (status == Status.CLOSED) {
+        throw closedError();
+      }
+      throw new NatsException(NatsException.Reason.NOT_CONNECTED, "connection lost before subscribing");
     }
-    return sub;
   }
 
-  void unsubscribe(NatsSubscription sub) {
+  void unsubscribe(long sid) {
     try {
       loop.execute(() -> {
-        if (subs.remove(sub.sid()) != null) {
+        if (subs.remove(sid) != null) {
           Live l = live;
           if (l != null) {
-            l.channel.writeAndFlush(Encoder.unsubscribe(l.channel.alloc(), sub.sid()));
+            l.channel.writeAndFlush(Encoder.unsubscribe(l.channel.alloc(), sid));
           }
         }
       });
@@ -577,11 +609,13 @@ final class Engine {
     delivered.increment();
     Interest i = subs.get(sid);
     if (i == null) {
-      return; // unsubscribed while the message was on its way
+      // Unsubscribed while the message was on its way (a cancelled fetch's last deliveries).
+      lateReplies.increment();
+      nakOrphan(message);
+      return;
     }
-    NatsSubscription sub = i.sub;
-    if (sub != null) {
-      sub.deliver(message);
+    if (i.sink != null) {
+      i.sink.deliver(message);
       return;
     }
     String subject = message.subject();
@@ -684,15 +718,18 @@ final class Engine {
 
   NatsStats stats() {
     int userSubs = 0;
+    int fetches = 0;
     for (Interest i : subs.values()) {
-      if (i.sub != null) {
+      if (i.sink != null && i.replay) {
         userSubs++;
+      } else if (!i.replay) {
+        fetches++;
       }
     }
     return new NatsStats(
         published.sum(), delivered.sum(), requests.sum(), noResponders.sum(), timeouts.sum(), cancelled.sum(),
         dropped.sum(), lateReplies.sum(), protocolErrors.sum(), serverErrors.sum(), reconnects.sum(),
-        acks.sum(), naks.sum(), terms.sum(), peakBuffered.get(), userSubs, inbox.size(), live != null);
+        acks.sum(), naks.sum(), terms.sum(), peakBuffered.get(), userSubs, inbox.size() + fetches, live != null);
   }
 
   /** The CONNECT document; credentials go to the server only. */

@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
 public final class JetStream {
 
   private static final String API = "$JS.API.";
-  private static final Duration FETCH_GRACE = Duration.ofSeconds(1);
+  /** How long past its expiry a fetch waits for the server's end-of-batch status before it stops by itself. */
+  private static final Duration FETCH_GRACE = Duration.ofMillis(500);
 
   private final Engine engine;
   private final Duration timeout;
@@ -120,8 +121,9 @@ public final class JetStream {
    * the batch to fill ({@link Duration#ZERO}: only what is available now). Each returned message
    * holds an {@link io.asupersync.ObligationKind#ACK} obligation of the calling task.
    *
-   * @return the messages, possibly none
-   * @throws NatsNoRespondersException if the consumer does not exist
+   * @return the messages, possibly none (also when the consumer does not exist: the server does
+   *     not answer a pull request for a missing consumer)
+   * @throws NatsNoRespondersException if JetStream is not enabled
    * @throws NatsException {@code OUTCOME_UNKNOWN} if the connection was lost before any message
    *     arrived
    * @throws io.asupersync.CancelledException if the caller is cancelled; every message received so
@@ -136,7 +138,8 @@ public final class JetStream {
     }
     return engine.traced(cx, "js.fetch", () -> {
       FetchInbox sink = new FetchInbox(engine, batch + 8);
-      String inbox = engine.openInbox(sink);
+      String inbox = engine.uniqueInbox();
+      long sid = engine.subscribeTransient(cx, inbox, sink);
       List<JetStreamMessage> got = new ArrayList<>(batch);
       boolean handedOver = false;
       try {
@@ -186,7 +189,7 @@ public final class JetStream {
         handedOver = true;
         return List.copyOf(got);
       } finally {
-        engine.closeInbox(inbox);
+        engine.unsubscribe(sid);
         sink.queue.close();
         try {
           for (NatsMessage m; (m = sink.queue.tryRecv()) != null; ) {

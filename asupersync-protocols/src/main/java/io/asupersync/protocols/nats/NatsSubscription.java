@@ -97,7 +97,7 @@ public final class NatsSubscription implements AutoCloseable {
    */
   @Override
   public void close() {
-    engine.unsubscribe(this);
+    engine.unsubscribe(sid);
     queue.close();
   }
 

@@ -317,8 +317,8 @@ final class Engine {
     if (w != null) {
       w.fail(cause);
     }
-    failPending(new NatsException(NatsException.Reason.CLOSED, "client closed", cause));
     NatsException closed = new NatsException(NatsException.Reason.CLOSED, "client closed", cause);
+    failPending(closed);
     for (Interest i : subs.values()) {
       if (i.sink != null) {
         i.sink.fail(closed);

@@ -10,7 +10,8 @@ package io.asupersync.protocols.nats;
  * @param timeouts requests that got no reply in time
  * @param cancelled operations whose caller was cancelled
  * @param droppedMessages messages dropped because a subscription's queue was full (slow consumer)
- * @param lateReplies replies that arrived for a request nobody waits for any more
+ * @param lateReplies messages that arrived after their request, fetch or subscription ended (dropped;
+ *     JetStream deliveries among them are nak'ed)
  * @param protocolErrors connections closed because the server broke the protocol or a limit
  * @param serverErrors {@code -ERR} lines received
  * @param reconnects connections re-established after a loss

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
 final class Encoder {
 
   private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] PUB = "PUB ".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HPUB = "HPUB ".getBytes(StandardCharsets.US_ASCII);
   static final byte[] NO_HEADERS = new byte[0];
 
   private Encoder() {}
@@ -104,7 +106,4 @@ final class Encoder {
     }
     return value;
   }
-
-  private static final byte[] PUB = "PUB ".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] HPUB = "HPUB ".getBytes(StandardCharsets.US_ASCII);
 }

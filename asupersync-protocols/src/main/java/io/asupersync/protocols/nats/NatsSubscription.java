@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * NatsStats#droppedMessages()}), and the first drop of a run records a {@code LIMIT_EXCEEDED} trace
  * event. The connection is never blocked by a slow subscriber, as the server itself does: core NATS
  * is at-most-once, and JetStream is the way to get redelivery.
+ *
+ * <p>One task at a time may wait in {@link #next}: a second concurrent wait throws {@link
+ * IllegalStateException}. For work sharing, use a queue group (one subscription per worker).
  */
 public final class NatsSubscription implements AutoCloseable {
 
@@ -57,6 +60,7 @@ public final class NatsSubscription implements AutoCloseable {
    * @throws NatsException {@code CLOSED} once the subscription (or the client) is closed and its
    *     queue drained
    * @throws io.asupersync.CancelledException if the task is cancelled first
+   * @throws IllegalStateException if another task is waiting in {@code next}
    */
   public NatsMessage next(Cx cx) throws NatsException {
     try {

@@ -71,6 +71,7 @@ public final class JnatsReaderHarness {
     }
 
     @Override
+    @SuppressWarnings("deprecation") // the interface still requires it
     public void connect(String serverURI, NatsConnection conn, long timeoutNanos) {}
 
     @Override

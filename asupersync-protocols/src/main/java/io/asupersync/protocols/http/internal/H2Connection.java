@@ -172,8 +172,9 @@ final class H2Connection extends ChannelDuplexHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // protocol errors were answered by the codec (and counted from the frames it sent); I/O errors end
-    // the connection, and channelInactive cancels what is in flight
+    // Sits after the multiplexer, so stream errors went to their streams. Protocol errors were answered
+    // by the codec (and counted from the frames it sent); I/O errors end the connection, and
+    // channelInactive cancels what is in flight.
     if (!(cause instanceof io.netty.handler.codec.http2.Http2Exception)) {
       ctx.close();
     }

@@ -44,6 +44,7 @@ final class H2Connection extends ChannelDuplexHandler {
   private final Http2MultiplexHandler multiplexer;
   final Set<H2Exchange> exchanges = new HashSet<>();
   private @Nullable ChannelHandlerContext ctx;
+  private boolean windowRaised;
   private boolean goingAway;
   private boolean secondGoAwaySent;
   private @Nullable ScheduledFuture<?> pingTimer;
@@ -106,6 +107,10 @@ final class H2Connection extends ChannelDuplexHandler {
   }
 
   private void raiseConnectionWindow(ChannelHandlerContext ctx) {
+    if (windowRaised) {
+      return;
+    }
+    windowRaised = true;
     long target = Math.min(Integer.MAX_VALUE, (long) engine.config.http2Limits().initialWindowBytes() * CONNECTION_WINDOW_STREAMS);
     int delta = (int) (target - 65_535);
     if (delta > 0) {

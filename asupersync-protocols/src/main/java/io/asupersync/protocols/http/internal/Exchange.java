@@ -142,9 +142,9 @@ abstract class Exchange {
       sendFull(response.status(), response.headers(), response.body(), response.trailers(), headOnly);
       return;
     }
+    awaitWritable(cx);
     headSent = true;
     sentStatus = response.status();
-    awaitWritable(cx);
     sendHead(response.status(), response.headers());
     Sink sink = new Sink(response.trailers());
     writer.writeTo(cx, sink);

@@ -128,14 +128,20 @@ final class H2Connection extends ChannelDuplexHandler {
     ctx.fireChannelRead(msg);
   }
 
-  /** Starts the graceful close (event loop); idempotent. */
-  void goAway(String why) {
+  /**
+   * Starts the graceful close (event loop); idempotent.
+   *
+   * @param limit the limit that forces it (traced), or null for a server shutdown
+   */
+  void goAway(@Nullable String limit) {
     ChannelHandlerContext c = ctx;
     if (goingAway || c == null || !c.channel().isActive()) {
       return;
     }
     goingAway = true;
-    engine.trace(TraceKind.LIMIT_EXCEEDED, "GOAWAY", "HTTP/2", id, 0, why);
+    if (limit != null) {
+      engine.trace(TraceKind.LIMIT_EXCEEDED, limit, "HTTP/2", id, 0, "GOAWAY");
+    }
     c.write(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR).setExtraStreamIds(Integer.MAX_VALUE));
     c.write(new DefaultHttp2PingFrame(SHUTDOWN_PING));
     c.channel().flush();
@@ -159,7 +165,7 @@ final class H2Connection extends ChannelDuplexHandler {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == ServerEngine.SHUTDOWN_EVENT) {
-      goAway("server shutdown");
+      goAway(null);
       return;
     }
     ctx.fireUserEventTriggered(evt);

@@ -40,7 +40,7 @@ public record AsupersyncNatsProperties(
     if (token != null && (user != null || password != null)) {
       throw new InvalidAsupersyncPropertyException(
           "asupersync.nats.token",
-          "<hidden>",
+          token,
           "a token and a user or password are both set, and NATS takes one kind of credential",
           "Remove asupersync.nats.token, or remove asupersync.nats.user and asupersync.nats.password.");
     }

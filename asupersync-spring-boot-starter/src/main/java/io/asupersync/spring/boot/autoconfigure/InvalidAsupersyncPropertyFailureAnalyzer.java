@@ -27,14 +27,20 @@ final class InvalidAsupersyncPropertyFailureAnalyzer extends AbstractFailureAnal
 
   @Override
   protected FailureAnalysis analyze(Throwable rootFailure, InvalidAsupersyncPropertyException cause) {
+    ConfigurationProperty source = find(cause.property());
     StringBuilder description = new StringBuilder();
     if (cause.value() == null) {
       description.append("Property '").append(cause.property()).append("' is missing");
     } else {
-      description.append("Invalid value '").append(cause.value()).append("' for property '")
+      // The value as the user wrote it ("-1MB"), not as bound ("-1048576B").
+      Object written =
+          source != null && !InvalidAsupersyncPropertyException.isCredential(cause.property())
+              ? source.getValue()
+              : cause.value();
+      description.append("Invalid value '").append(written).append("' for property '")
           .append(cause.property()).append("'");
     }
-    String origin = origin(cause.property());
+    Origin origin = source != null ? source.getOrigin() : null;
     if (origin != null) {
       description.append(" (from ").append(origin).append(")");
     }
@@ -42,7 +48,7 @@ final class InvalidAsupersyncPropertyFailureAnalyzer extends AbstractFailureAnal
     return new FailureAnalysis(description.toString(), cause.action(), cause);
   }
 
-  private @Nullable String origin(String property) {
+  private @Nullable ConfigurationProperty find(String property) {
     if (environment == null || !ConfigurationPropertyName.isValid(property)) {
       return null;
     }
@@ -50,8 +56,7 @@ final class InvalidAsupersyncPropertyFailureAnalyzer extends AbstractFailureAnal
     for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
       ConfigurationProperty found = source.getConfigurationProperty(name);
       if (found != null) {
-        Origin origin = found.getOrigin();
-        return origin != null ? origin.toString() : null;
+        return found;
       }
     }
     return null;

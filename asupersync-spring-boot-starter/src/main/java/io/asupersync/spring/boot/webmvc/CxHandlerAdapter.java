@@ -34,7 +34,10 @@ import org.springframework.web.servlet.ModelAndView;
  * scope whose budget is the request budget, on a runtime task (a virtual thread), while the servlet
  * thread waits. Argument resolution, the handler and the writing of its return value all happen inside
  * the region, with the request attributes, locale, security context and current observation carried
- * over; when the handler returns, the region has closed: every task it spawned has finished.
+ * over. Flushes are held back inside the region, so a response that fits the container's buffer reaches
+ * the client only once the region has closed: every task the handler spawned has finished. Asynchronous
+ * return values ({@code DeferredResult}, {@code Callable}, streaming bodies) would outlive the region and
+ * are not for such handlers.
  *
  * <p>Per request: an observation named {@value #OBSERVATION_NAME} (a child of the servlet's observation,
  * so a span of the same trace when tracing is on), a {@code USER} trace event {@code http.request} when
@@ -101,6 +104,7 @@ public final class CxHandlerAdapter implements HandlerAdapter, Ordered {
       observation.parentObservation(parent);
     }
     RequestThreadContext carried = RequestThreadContext.capture();
+    RegionResponse held = new RegionResponse(response);
     observation.start();
     // Optional: Spring answers null when the handler wrote the response itself.
     Outcome<Optional<ModelAndView>> outcome =
@@ -113,10 +117,11 @@ public final class CxHandlerAdapter implements HandlerAdapter, Ordered {
                           try (RequestThreadContext.Restored restored = carried.restore();
                               Observation.Scope scope = observation.openScope()) {
                             observation.highCardinalityKeyValue("region", Long.toString(cx.regionId()));
-                            return invoke(cx, request, response, handler, route);
+                            return invoke(cx, request, held, handler, route);
                           }
                         })
                     .orThrow()));
+    held.release();
     observation.lowCardinalityKeyValue("outcome", outcomeName(outcome));
     try {
       return switch (outcome) {
@@ -135,7 +140,7 @@ public final class CxHandlerAdapter implements HandlerAdapter, Ordered {
   }
 
   private Optional<ModelAndView> invoke(
-      Cx cx, HttpServletRequest request, HttpServletResponse response, Object handler, String route)
+      Cx cx, HttpServletRequest request, RegionResponse response, Object handler, String route)
       throws Exception {
     Instant start = cx.now();
     Map<String, String> ids = correlation.current();

@@ -28,6 +28,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -118,6 +119,11 @@ class SampleApplicationTests {
 
     assertThat(race.get("winner").asString()).isEqualTo("replica-1");
     assertThat(race.get("replicasEnded").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void securityContextIsCarriedIntoTheRequestRegion() throws Exception {
+    assertThat(get("/test/whoami", OPERATOR).body()).isEqualTo("operator");
   }
 
   @Test
@@ -292,6 +298,12 @@ class SampleApplicationTests {
   static class LeakingController {
 
     static final String DESCRIPTION = "sample test leak";
+
+    @GetMapping("/test/whoami")
+    String whoami(Cx cx) {
+      var authentication = SecurityContextHolder.getContext().getAuthentication();
+      return authentication == null ? "nobody" : authentication.getName();
+    }
 
     @GetMapping("/test/leak")
     String leak(Cx cx) {

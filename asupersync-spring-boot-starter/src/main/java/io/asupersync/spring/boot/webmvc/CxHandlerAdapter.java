@@ -1,8 +1,12 @@
 package io.asupersync.spring.boot.webmvc;
 
 import io.asupersync.Budget;
+import io.asupersync.CancelKind;
+import io.asupersync.CancelReason;
+import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import io.asupersync.Outcome;
+import io.asupersync.RegionClosedException;
 import io.asupersync.RegionPolicy;
 import io.asupersync.Runtime;
 import io.asupersync.spring.boot.observation.TraceCorrelation;
@@ -43,8 +47,8 @@ import org.springframework.web.servlet.ModelAndView;
  * so a span of the same trace when tracing is on), a {@code USER} trace event {@code http.request} when
  * the region starts and an {@code ACCESS} event when the handler returns, both carrying the trace and
  * span ids when a tracer is present. Outcomes: Ok returns; an exception from the handler is rethrown
- * as is, for Spring's exception handling; a cancelled region becomes {@link CancelledRequestException}
- * (503).
+ * as is, for Spring's exception handling; a cancelled region, or a request arriving while the runtime
+ * shuts down, becomes {@link CancelledRequestException} (503).
  *
  * <p>Ordered ahead of Spring's {@code RequestMappingHandlerAdapter}, to which it delegates.
  */
@@ -106,21 +110,26 @@ public final class CxHandlerAdapter implements HandlerAdapter, Ordered {
     RequestThreadContext carried = RequestThreadContext.capture();
     RegionResponse held = new RegionResponse(response);
     observation.start();
-    // Optional: Spring answers null when the handler wrote the response itself.
-    Outcome<Optional<ModelAndView>> outcome =
-        runtime.run(
-            root ->
-                Objects.requireNonNull(root.<Optional<ModelAndView>>scope(
-                        RegionPolicy.FAIL_FAST,
-                        Budget.timeout(root.now(), requestBudget),
-                        cx -> {
-                          try (RequestThreadContext.Restored restored = carried.restore();
-                              Observation.Scope scope = observation.openScope()) {
-                            observation.highCardinalityKeyValue("region", Long.toString(cx.regionId()));
-                            return invoke(cx, request, held, handler, route);
-                          }
-                        })
-                    .orThrow()));
+    Outcome<Optional<ModelAndView>> outcome;
+    try {
+      // Optional: Spring answers null when the handler wrote the response itself.
+      outcome =
+          runtime.run(
+              root ->
+                  Objects.requireNonNull(root.<Optional<ModelAndView>>scope(
+                          RegionPolicy.FAIL_FAST,
+                          Budget.timeout(root.now(), requestBudget),
+                          cx -> {
+                            try (RequestThreadContext.Restored restored = carried.restore();
+                                Observation.Scope scope = observation.openScope()) {
+                              observation.highCardinalityKeyValue("region", Long.toString(cx.regionId()));
+                              return invoke(cx, request, held, handler, route);
+                            }
+                          })
+                      .orThrow()));
+    } catch (RegionClosedException ex) {
+      outcome = Outcome.cancelled(CancelReason.of(CancelKind.SHUTDOWN, "runtime is shutting down"));
+    }
     held.release();
     observation.lowCardinalityKeyValue("outcome", outcomeName(outcome));
     try {
@@ -154,7 +163,7 @@ public final class CxHandlerAdapter implements HandlerAdapter, Ordered {
           CxArgumentResolver.with(cx, () -> Optional.ofNullable(delegate.handle(request, response, handler)));
       status = response.getStatus();
       return result;
-    } catch (io.asupersync.CancelledException ex) {
+    } catch (CancelledException ex) {
       status = 503;
       throw ex;
     } finally {

@@ -1,6 +1,7 @@
 package io.asupersync.spring.boot.webmvc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import io.asupersync.CancelKind;
 import io.asupersync.Cx;
@@ -8,8 +9,10 @@ import io.asupersync.Runtime;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.observation.AsupersyncObservationAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.web.AsupersyncWebMvcAutoConfiguration;
+import io.asupersync.spring.boot.observation.TraceCorrelation;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.test.simple.SimpleSpan;
 import io.micrometer.tracing.test.simple.SimpleTracer;
 import java.io.IOException;
@@ -39,6 +42,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -162,6 +169,23 @@ class CxHandlerAdapterTests {
     assertThat(span.getTags()).containsEntry("outcome", "cancelled");
     assertThat(span.getError()).isInstanceOfSatisfying(
         CancelledRequestException.class, ex -> assertThat(ex.reason().kind()).isEqualTo(CancelKind.DEADLINE));
+  }
+
+  @Test
+  void requestArrivingDuringShutdownIsRefusedAsCancelled() throws Exception {
+    Runtime closed = Runtime.builder().build();
+    closed.close();
+    CxHandlerAdapter adapter = new CxHandlerAdapter(
+        closed, new RequestMappingHandlerAdapter(), Duration.ofSeconds(1), ObservationRegistry.NOOP,
+        TraceCorrelation.none());
+    HandlerMethod handler = new HandlerMethod(new TestController(), TestController.class.getDeclaredMethod("slow", Cx.class));
+
+    assertThatExceptionOfType(CancelledRequestException.class)
+        .isThrownBy(() -> adapter.handle(new MockHttpServletRequest(), new MockHttpServletResponse(), handler))
+        .satisfies(ex -> {
+          assertThat(ex.reason().kind()).isEqualTo(CancelKind.SHUTDOWN);
+          assertThat(ex.getStatusCode().value()).isEqualTo(503);
+        });
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -5,12 +5,14 @@ import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
@@ -81,7 +83,7 @@ public final class AsupersyncTraceEndpoint {
   }
 
   private static List<EventDescriptor> newest(List<TraceEvent> events, Predicate<TraceEvent> filter, int max) {
-    List<EventDescriptor> newestFirst = new java.util.ArrayList<>();
+    List<EventDescriptor> newestFirst = new ArrayList<>();
     for (int i = events.size() - 1; i >= 0 && newestFirst.size() < max; i--) {
       if (filter.test(events.get(i))) {
         newestFirst.add(EventDescriptor.of(events.get(i)));
@@ -183,7 +185,7 @@ public final class AsupersyncTraceEndpoint {
           e.taskId(),
           e.regionId(),
           e.obligationId(),
-          new java.util.TreeMap<>(e.attributes()),
+          new TreeMap<>(e.attributes()),
           String.format("%016x", e.hash()));
     }
   }

@@ -3,7 +3,6 @@ package io.asupersync.spring.boot.autoconfigure.web;
 import io.asupersync.Runtime;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncRuntimeProperties;
-import io.asupersync.spring.boot.autoconfigure.observation.AsupersyncObservationAutoConfiguration;
 import io.asupersync.spring.boot.observation.TraceCorrelation;
 import io.asupersync.spring.boot.webmvc.CxArgumentResolver;
 import io.asupersync.spring.boot.webmvc.CxHandlerAdapter;
@@ -27,11 +26,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * then runs in its own request region, budgeted by {@code asupersync.web.request-budget}.
  */
 @AutoConfiguration(
-    after = {AsupersyncAutoConfiguration.class, AsupersyncObservationAutoConfiguration.class},
-    afterName = {
-      "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
-      "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"
-    })
+    after = AsupersyncAutoConfiguration.class,
+    afterName = "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({DispatcherServlet.class, RequestMappingHandlerAdapter.class})
 @ConditionalOnBean(Runtime.class)

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asupersync.Runtime;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
+import io.asupersync.spring.boot.autoconfigure.observation.AsupersyncObservationAutoConfiguration;
 import io.asupersync.spring.boot.observation.TraceCorrelation;
 import io.asupersync.spring.boot.webmvc.CxHandlerAdapter;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -62,6 +64,18 @@ class AsupersyncWebMvcAutoConfigurationTests {
           CxHandlerAdapter adapter = context.getBean(CxHandlerAdapter.class);
           assertThat(ReflectionTestUtils.getField(adapter, "observations")).isSameAs(registry);
           assertThat(ReflectionTestUtils.getField(adapter, "correlation")).isSameAs(correlation);
+        });
+  }
+
+  @Test
+  void worksWithoutMicrometerTracing() {
+    contextRunner
+        .withConfiguration(AutoConfigurations.of(AsupersyncObservationAutoConfiguration.class))
+        .withClassLoader(new FilteredClassLoader(Tracer.class))
+        .run(context -> {
+          assertThat(context).hasNotFailed().doesNotHaveBean(TraceCorrelation.class);
+          assertThat(ReflectionTestUtils.getField(context.getBean(CxHandlerAdapter.class), "correlation"))
+              .isInstanceOfSatisfying(TraceCorrelation.class, c -> assertThat(c.current()).isEmpty());
         });
   }
 

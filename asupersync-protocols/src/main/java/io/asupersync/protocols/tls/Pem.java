@@ -37,6 +37,8 @@ final class Pem {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
 
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   /** Key algorithms tried in order on an unencrypted PKCS#8 blob (the DER names it, the JDK has no parser for that). */
   private static final List<String> KEY_ALGORITHMS = List.of("RSA", "EC", "Ed25519", "Ed448", "RSASSA-PSS");
 
@@ -109,7 +111,7 @@ final class Pem {
 
   private static byte[] decode(Path file, String body) throws TlsConfigException {
     try {
-      return Base64.getMimeDecoder().decode(body.strip());
+      return Base64.getDecoder().decode(WHITESPACE.matcher(body).replaceAll(""));
     } catch (IllegalArgumentException e) {
       throw new TlsConfigException(Reason.MALFORMED, file + ": PEM body is not base64", e);
     }
@@ -125,7 +127,7 @@ final class Pem {
       }
     }
     throw new TlsConfigException(
-        Reason.MALFORMED, file + ": PKCS#8 key of an unsupported algorithm (RSA, EC, Ed25519, Ed448 are supported)");
+        Reason.MALFORMED, file + ": not a PKCS#8 key of a supported algorithm (RSA, EC, Ed25519, Ed448)");
   }
 
   private static PrivateKey encrypted(Path file, byte[] der, char @Nullable [] password) throws TlsConfigException {

@@ -89,8 +89,8 @@ final class TlsPeers {
     }
 
     @Override
-    public void close() throws InterruptedException {
-      channel.close().sync();
+    public void close() {
+      channel.close().syncUninterruptibly();
     }
   }
 

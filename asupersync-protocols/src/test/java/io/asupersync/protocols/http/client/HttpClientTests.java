@@ -47,7 +47,11 @@ class HttpClientTests {
   }
 
   static HttpClient client(boolean h2) throws Exception {
-    return HttpClient.builder(runtime).cleartextHttp2(h2).build();
+    return client(runtime, h2);
+  }
+
+  static HttpClient client(Runtime rt, boolean h2) throws Exception {
+    return HttpClient.builder(rt).cleartextHttp2(h2).build();
   }
 
   @ParameterizedTest(name = "h2c={0}")

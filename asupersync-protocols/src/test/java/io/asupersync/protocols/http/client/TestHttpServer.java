@@ -220,13 +220,18 @@ final class TestHttpServer implements AutoCloseable {
   private final class H2Stream extends ChannelInboundHandlerAdapter {
     private @Nullable Http2Headers request;
 
+    /** The multiplexer delivers RST_STREAM as a user event: it is not flow-controlled. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof Http2ResetFrame reset) {
+        resets.add(reset.errorCode());
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
-        if (msg instanceof Http2ResetFrame reset) {
-          resets.add(reset.errorCode());
-          return;
-        }
         boolean end = false;
         if (msg instanceof Http2HeadersFrame headers) {
           request = headers.headers();

@@ -103,7 +103,7 @@ class HttpClientCancellationTests {
   void closingAnUnreadH2ResponseResetsItsStream() throws Exception {
     try (TestHttpServer server = TestHttpServer.h2c(); HttpClient client = HttpClientTests.client(runtime, true)) {
       runtime.run(cx -> {
-        try (ClientResponse response = client.send(cx, ClientRequest.get(server.uri("/bytes?n=4000000")))) {
+        try (ClientResponse response = client.send(cx, ClientRequest.get(server.uri("/bytes?n=1000000")))) {
           assertThat(response.readChunk(cx)).isNotEmpty();
         }
         return null;
@@ -118,7 +118,7 @@ class HttpClientCancellationTests {
     try (TestHttpServer server = TestHttpServer.h2c(); HttpClient client = HttpClientTests.client(runtime, true)) {
       // headers arrive at once; the body never ends because the reader stops draining past the window
       Outcome<Outcome<Integer>> outer = runtime.run(cx -> {
-        ClientResponse response = client.send(cx, ClientRequest.get(server.uri("/bytes?n=4000000")));
+        ClientResponse response = client.send(cx, ClientRequest.get(server.uri("/bytes?n=1000000")));
         return cx.scope(RegionPolicy.FAIL_FAST, Budget.unlimited().withDeadline(cx.now().plus(Duration.ofMillis(200))), c -> {
           response.readChunk(c);
           c.sleep(Duration.ofSeconds(30));

@@ -221,7 +221,8 @@ final class H1Connection extends ChannelInboundHandlerAdapter implements Connect
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     Exchange ex = current;
     if (ex != null) {
-      ex.fail(new HttpClientException(Reason.CONNECTION_CLOSED, "connection failed: " + cause, cause));
+      HttpClientException tls = Connector.tlsFailure(cause);
+      ex.fail(tls != null ? tls : new HttpClientException(Reason.CONNECTION_CLOSED, "connection failed: " + cause, cause));
     }
     reusable = false;
     ctx.close();

@@ -113,7 +113,10 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Connect
   public void start(ClientRequest request, Origin origin, Exchange exchange) {
     streams.open().addListener((Future<Http2StreamChannel> opened) -> {
       if (!opened.isSuccess()) {
-        exchange.fail(new HttpClientException(Reason.CONNECTION_CLOSED, "could not open a stream", opened.cause()));
+        Throwable cause = connectionError;
+        exchange.fail(cause != null
+            ? streamFailure(cause)
+            : new HttpClientException(Reason.CONNECTION_CLOSED, "could not open a stream", opened.cause()));
         streamDone();
         return;
       }
@@ -251,6 +254,10 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Connect
   }
 
   private HttpClientException streamFailure(Throwable cause) {
+    HttpClientException tls = Connector.tlsFailure(cause);
+    if (tls != null) {
+      return tls;
+    }
     Throwable root = cause;
     while (!(root instanceof Http2Exception) && root.getCause() != null && root.getCause() != root) {
       root = root.getCause();

@@ -233,11 +233,6 @@ final class H1Connection extends ChannelInboundHandlerAdapter implements Connect
   }
 
   @Override
-  public boolean isOpen() {
-    return reusable && channel.isActive();
-  }
-
-  @Override
   public boolean isIdle() {
     return !busy.get();
   }

@@ -76,6 +76,10 @@ final class Call {
     return replies.size() == expectedReplies;
   }
 
+  @Nullable RedisException failure() {
+    return failure;
+  }
+
   List<RespValue> replies() {
     return replies;
   }

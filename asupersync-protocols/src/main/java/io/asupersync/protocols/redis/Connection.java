@@ -24,7 +24,6 @@ final class Connection extends ChannelInboundHandlerAdapter {
   final RedisClient client;
   final long id;
   final long createdNanos;
-  final RespFrameDecoder decoder;
   private @Nullable Channel channel;
   /** Event loop only. */
   private final ArrayDeque<Call> pending = new ArrayDeque<>();
@@ -44,10 +43,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
   long idleSinceNanos;
   long checkedNanos;
 
-  Connection(RedisClient client, long id, RespFrameDecoder decoder) {
+  Connection(RedisClient client, long id) {
     this.client = client;
     this.id = id;
-    this.decoder = decoder;
     this.createdNanos = System.nanoTime();
     this.checkedNanos = createdNanos;
   }

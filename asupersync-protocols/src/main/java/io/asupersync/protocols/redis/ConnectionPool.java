@@ -148,11 +148,11 @@ final class ConnectionPool {
       connecting.whenComplete(this::connectedUnleased);
       throw e;
     }
-    Connection c = connecting.getNow(null);
-    if (c == null) {
+    if (connecting.isCompletedExceptionally()) {
       connectFailed();
       throw RedisClient.connectFailure(connecting);
     }
+    Connection c = connecting.join();
     lock.lock();
     try {
       created++;

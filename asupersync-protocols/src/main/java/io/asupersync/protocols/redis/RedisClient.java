@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAccumulator;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -81,6 +82,8 @@ public final class RedisClient implements AutoCloseable {
   private final ConcurrentHashMap<String, AtomicLongArray> counters = new ConcurrentHashMap<>();
   private final AtomicLong pushes = new AtomicLong();
   private final AtomicLong deliveries = new AtomicLong();
+  private final LongAccumulator peakBuffered = new LongAccumulator(Math::max, 0);
+  private final LongAccumulator peakAllocated = new LongAccumulator(Math::max, 0);
   private final Set<Connection> unpooled = ConcurrentHashMap.newKeySet();
   private final Set<RedisSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private @Nullable CompletableFuture<Connection> control;
@@ -515,8 +518,8 @@ public final class RedisClient implements AutoCloseable {
       result.completeExceptionally(new RedisConnectionException("client closed", null));
       return result;
     }
-    RespFrameDecoder decoder = new RespFrameDecoder(limits);
-    Connection conn = new Connection(this, connectionIds.incrementAndGet(), decoder);
+    RespFrameDecoder decoder = new RespFrameDecoder(limits, peakBuffered, peakAllocated);
+    Connection conn = new Connection(this, connectionIds.incrementAndGet());
     ChannelFuture cf;
     try {
       cf = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
@@ -578,7 +581,7 @@ public final class RedisClient implements AutoCloseable {
 
   private void finishHandshake(Connection conn, Call done, CompletableFuture<Connection> result) {
     if (done.state() != Call.DONE) {
-      result.completeExceptionally(new RedisConnectionException("connection handshake failed", null));
+      result.completeExceptionally(new RedisConnectionException("connection handshake failed", done.failure()));
       return;
     }
     for (int i = 0; i < done.replies().size(); i++) {
@@ -633,11 +636,10 @@ public final class RedisClient implements AutoCloseable {
       connecting.thenAccept(c -> c.discard("caller cancelled", null));
       throw e;
     }
-    Connection c = connecting.getNow(null);
-    if (c == null) {
+    if (connecting.isCompletedExceptionally()) {
       throw connectFailure(connecting);
     }
-    return c;
+    return connecting.join();
   }
 
   /**
@@ -760,9 +762,14 @@ public final class RedisClient implements AutoCloseable {
     LOG.log(System.Logger.Level.WARNING, "redis: settling a cancelled " + call.name + " failed", e);
   }
 
-  /** Largest cumulation buffer and decoder allocation seen on any open connection (tests). */
-  long[] decoderPeaks(Connection c) {
-    return new long[] {c.decoder.peakBufferedBytes(), c.decoder.decoder.allocatedBytes()};
+  /** The largest cumulation buffer any connection's decoder held, in bytes. */
+  long peakBufferedBytes() {
+    return peakBuffered.get();
+  }
+
+  /** The most bytes any one connection's decoder allocated for values. */
+  long peakAllocatedBytes() {
+    return peakAllocated.get();
   }
 
   /**

@@ -97,6 +97,7 @@ public final class RespDecoder {
           throw error(Reason.MISSING_CRLF, "bulk payload of " + bulkLength + " bytes not followed by CRLF");
         }
         state = READ_LINE;
+        replyBytes += need; // checked against the limit when the length was announced
         value = bulkValue(payload);
       } else {
         if (!in.isReadable()) {

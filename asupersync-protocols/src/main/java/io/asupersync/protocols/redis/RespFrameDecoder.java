@@ -4,33 +4,35 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import java.util.concurrent.atomic.LongAccumulator;
 
 /**
  * Netty adapter of {@link RespDecoder}: the cumulation buffer is Netty's, the state machine is ours.
- * Records the most bytes it ever held waiting, so tests can assert that memory stayed bounded.
+ * Reports the largest cumulation buffer and decoder allocation it saw to its client's meters, so
+ * tests can assert that memory stayed bounded whatever a server announced.
  */
 final class RespFrameDecoder extends ByteToMessageDecoder {
 
-  final RespDecoder decoder;
-  private volatile long peakBufferedBytes;
+  private final RespDecoder decoder;
+  private final LongAccumulator peakBuffered;
+  private final LongAccumulator peakAllocated;
 
-  RespFrameDecoder(RedisLimits limits) {
+  RespFrameDecoder(RedisLimits limits, LongAccumulator peakBuffered, LongAccumulator peakAllocated) {
     this.decoder = new RespDecoder(limits);
+    this.peakBuffered = peakBuffered;
+    this.peakAllocated = peakAllocated;
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-    if (in.capacity() > peakBufferedBytes) {
-      peakBufferedBytes = in.capacity();
+    peakBuffered.accumulate(in.capacity());
+    try {
+      RespValue value = decoder.decode(in);
+      if (value != null) {
+        out.add(value);
+      }
+    } finally {
+      peakAllocated.accumulate(decoder.allocatedBytes());
     }
-    RespValue value = decoder.decode(in);
-    if (value != null) {
-      out.add(value);
-    }
-  }
-
-  /** The largest capacity the cumulation buffer reached. */
-  long peakBufferedBytes() {
-    return peakBufferedBytes;
   }
 }

@@ -152,7 +152,6 @@ public final class RespDecoder {
       throw error(Reason.LINE_TOO_LONG, "no CRLF within " + (maxLine - 1) + " bytes of a '" + (char) in.getByte(start) + "' line");
     }
     scanned = windowEnd - start;
-    checkReplyBytes(scanned);
     return -1;
   }
 

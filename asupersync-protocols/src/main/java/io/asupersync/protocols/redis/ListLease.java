@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * lease is committed (LREM from the processing list: the element is consumed) or aborted (moved back
  * to the tail of the source list, where it is the next one popped). Backed by an {@link
  * io.asupersync.ObligationKind#LEASE} obligation of the task that popped it, so a task that ends
- * holding one is a reported leak, and the leak response's abort (RECOVER) gives the element back too.
+ * holding one is a reported leak, and the element is given back then too (the abort action of an
+ * obligation also runs when it leaks).
  *
  * <p>If the client is closed or the connection lost before a give-back is written, the element stays
  * in the processing list; {@link RedisClient#requeue} moves everything found there back to the

@@ -117,7 +117,7 @@ public final class RedisClient implements AutoCloseable {
       shortest = Math.min(shortest, b.healthCheckInterval.toNanos());
     }
     long period = Math.max(TimeUnit.MILLISECONDS.toNanos(20), Math.min(TimeUnit.SECONDS.toNanos(1), shortest / 4));
-    this.maintenance = group.next().scheduleAtFixedRate(pool::maintain, 0, period, TimeUnit.NANOSECONDS);
+    this.maintenance = group.next().scheduleAtFixedRate(this::maintain, 0, period, TimeUnit.NANOSECONDS);
   }
 
   /** A builder for a client whose calls are traced into {@code runtime}'s trace. */
@@ -431,6 +431,15 @@ public final class RedisClient implements AutoCloseable {
 
   ConnectionPool pool() {
     return pool;
+  }
+
+  private void maintain() {
+    try {
+      pool.maintain();
+    } catch (RuntimeException e) {
+      // A failed pass must not cancel the schedule: the next one tries again.
+      LOG.log(System.Logger.Level.WARNING, "redis: pool maintenance failed", e);
+    }
   }
 
   Call call(Cx cx, String name, List<RedisCommand> commands, boolean transaction) {

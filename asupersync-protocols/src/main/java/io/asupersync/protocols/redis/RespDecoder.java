@@ -4,10 +4,7 @@ import io.asupersync.protocols.redis.RespProtocolException.Reason;
 import io.netty.buffer.ByteBuf;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -32,6 +29,7 @@ public final class RespDecoder {
   private static final int READ_LINE = 0;
   private static final int READ_BULK = 1;
   private static final int INITIAL_CAPACITY_CAP = 64;
+  private static final RespValue[] EMPTY = new RespValue[0];
 
   private final RedisLimits limits;
   private final @Nullable Aggregate[] stack;
@@ -222,14 +220,14 @@ public final class RespDecoder {
     // Every element takes at least three bytes ("_\r\n"): refuse now what cannot fit in one reply.
     checkReplyBytes(3 * elements);
     if (elements == 0) {
-      return type == '|' ? null : build(type, new ArrayList<>(0));
+      return type == '|' ? null : build(type, EMPTY, 0);
     }
     if (depth == stack.length) {
       throw error(Reason.NESTING_TOO_DEEP, "aggregates nested deeper than " + stack.length);
     }
     int capacity = (int) Math.min(elements, INITIAL_CAPACITY_CAP);
     allocatedBytes += 8L * capacity;
-    stack[depth++] = new Aggregate(type, elements, new ArrayList<>(capacity));
+    stack[depth++] = new Aggregate(type, elements, new RespValue[capacity]);
     return null;
   }
 
@@ -241,10 +239,13 @@ public final class RespDecoder {
     RespValue v = value;
     while (depth > 0) {
       Aggregate top = Objects.requireNonNull(stack[depth - 1]);
-      if (top.items.size() >= INITIAL_CAPACITY_CAP) {
-        allocatedBytes += 8; // a slot beyond the initial capacity
+      if (top.size == top.items.length) {
+        // Grow with what arrived (never past what was announced): the announced count sizes nothing.
+        int grown = (int) Math.min((long) top.size + top.remaining, (long) top.size * 2);
+        allocatedBytes += 8L * (grown - top.size);
+        top.items = java.util.Arrays.copyOf(top.items, grown);
       }
-      top.items.add(v);
+      top.items[top.size++] = v;
       if (--top.remaining > 0) {
         return null;
       }
@@ -252,23 +253,23 @@ public final class RespDecoder {
       if (top.type == '|') {
         return null; // attributes annotate the next value and are dropped
       }
-      v = build(top.type, top.items);
+      v = build(top.type, top.items, top.size);
     }
     return v;
   }
 
-  private static RespValue build(byte type, List<RespValue> items) {
+  private static RespValue build(byte type, RespValue[] items, int size) {
     return switch (type) {
-      case '~' -> new RespValue.SetReply(items);
-      case '>' -> new RespValue.PushReply(items);
+      case '~' -> new RespValue.SetReply(Frozen.own(items, size));
+      case '>' -> new RespValue.PushReply(Frozen.own(items, size));
       case '%' -> {
-        Map<RespValue, RespValue> map = new LinkedHashMap<>();
-        for (int i = 0; i < items.size(); i += 2) {
-          map.put(items.get(i), items.get(i + 1));
+        LinkedHashMap<RespValue, RespValue> map = new LinkedHashMap<>((int) Math.ceil(size / 2 / 0.75));
+        for (int i = 0; i < size; i += 2) {
+          map.put(items[i], items[i + 1]);
         }
-        yield new RespValue.MapReply(map);
+        yield new RespValue.MapReply(Frozen.own(map));
       }
-      default -> new RespValue.ArrayReply(items);
+      default -> new RespValue.ArrayReply(Frozen.own(items, size));
     };
   }
 
@@ -376,9 +377,10 @@ public final class RespDecoder {
   private static final class Aggregate {
     final byte type;
     long remaining;
-    final ArrayList<RespValue> items;
+    RespValue[] items;
+    int size;
 
-    Aggregate(byte type, long remaining, ArrayList<RespValue> items) {
+    Aggregate(byte type, long remaining, RespValue[] items) {
       this.type = type;
       this.remaining = remaining;
       this.items = items;

@@ -119,28 +119,28 @@ public sealed interface RespValue {
   /** {@code *N}. */
   record ArrayReply(List<RespValue> items) implements RespValue {
     public ArrayReply {
-      items = List.copyOf(items);
+      items = Frozen.list(items);
     }
   }
 
   /** RESP3 {@code ~N}. */
   record SetReply(List<RespValue> items) implements RespValue {
     public SetReply {
-      items = List.copyOf(items);
+      items = Frozen.list(items);
     }
   }
 
   /** RESP3 {@code %N}, keys in the order the server sent them (a repeated key keeps its last value). */
   record MapReply(Map<RespValue, RespValue> entries) implements RespValue {
     public MapReply {
-      entries = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(entries));
+      entries = Frozen.map(entries);
     }
   }
 
   /** RESP3 {@code >N}: out-of-band data (pub/sub messages, client-side caching invalidations). */
   record PushReply(List<RespValue> items) implements RespValue {
     public PushReply {
-      items = List.copyOf(items);
+      items = Frozen.list(items);
     }
 
     /** The push kind, its first element ({@code message}, {@code invalidate}, ...), or "" if absent. */

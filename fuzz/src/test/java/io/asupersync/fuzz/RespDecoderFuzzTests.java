@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Without {@code JAZZER_FUZZ} this runs in regression mode over the corpus in {@code
  * src/test/resources/io/asupersync/fuzz/RespDecoderFuzzTestsInputs/decode} (hand-written seeds: {@code
- * valid-} replies and {@code hostile-} ones as a hostile server would send them).
+ * valid-} replies and {@code hostile-} ones as a hostile server would send them; {@code fuzzed-} inputs
+ * were kept from fuzzing runs).
  */
 class RespDecoderFuzzTests {
 

@@ -84,22 +84,21 @@ final class Call {
     return replies;
   }
 
-  /** Event loop: all replies arrived. Returns false when the caller had abandoned the call. */
+  /**
+   * Event loop: all replies arrived. Returns false when the caller had abandoned the call. The caller
+   * is woken by {@link #wake()} once the call was accounted, so what it observes next includes it.
+   */
   boolean complete() {
-    boolean delivered = state.compareAndSet(SENT, DONE);
-    wake();
-    return delivered;
+    return state.compareAndSet(SENT, DONE);
   }
 
   /** Event loop: the call cannot complete. Returns false when the caller had abandoned the call. */
   boolean fail(RedisException error) {
     failure = error;
-    boolean delivered = state.compareAndSet(SENT, FAILED) || state.compareAndSet(QUEUED, FAILED);
-    wake();
-    return delivered;
+    return state.compareAndSet(SENT, FAILED) || state.compareAndSet(QUEUED, FAILED);
   }
 
-  private void wake() {
+  void wake() {
     Waker w = waker;
     if (w != null) {
       w.wake();

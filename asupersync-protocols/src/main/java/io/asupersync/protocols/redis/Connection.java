@@ -24,7 +24,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
   final RedisClient client;
   final long id;
   final long createdNanos;
-  private @Nullable Channel channel;
+  private volatile @Nullable Channel channel;
   /** Event loop only. */
   private final ArrayDeque<Call> pending = new ArrayDeque<>();
   /** Calls submitted and not yet ended; a connection returns to its pool only at zero. */
@@ -74,6 +74,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         client.recordCall(call, CallResult.NOT_SENT);
       }
       inFlight.decrementAndGet();
+      call.wake();
     }
   }
 
@@ -224,6 +225,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     if (inFlight.decrementAndGet() == 0) {
       client.connectionQuiet(this);
     }
+    call.wake();
   }
 
   @Override

@@ -404,7 +404,7 @@ public final class RedisClient implements AutoCloseable {
       }
       calls.put(name, m);
     });
-    return new RedisStats(calls, pool.stats());
+    return new RedisStats(calls, pool.stats(), pushes.get(), deliveries.get());
   }
 
   /** Closes every connection (pending calls fail as outcome unknown) and the client's event loop. */

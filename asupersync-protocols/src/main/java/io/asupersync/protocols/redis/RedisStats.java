@@ -9,8 +9,10 @@ import java.util.Map;
  *
  * @param calls per command name, how many calls ended with each result (absent results are zero)
  * @param pool the request/reply pool
+ * @param pushes RESP3 push frames received on request/reply connections
+ * @param messages pub/sub messages received by subscribers
  */
-public record RedisStats(Map<String, Map<CallResult, Long>> calls, PoolStats pool) {
+public record RedisStats(Map<String, Map<CallResult, Long>> calls, PoolStats pool, long pushes, long messages) {
 
   public RedisStats {
     calls = Map.copyOf(calls);

@@ -229,6 +229,7 @@ class RedisClientTests {
         return null;
       });
       assertThat(pushes.peek().kind()).isEqualTo("invalidate");
+      assertThat(client.stats().pushes()).isEqualTo(pushes.size());
     }
   }
 
@@ -272,6 +273,7 @@ class RedisClientTests {
         }
       });
       assertThat(received).isEqualTo(messages);
+      assertThat(client.stats().messages()).isEqualTo(messages);
     }
   }
 

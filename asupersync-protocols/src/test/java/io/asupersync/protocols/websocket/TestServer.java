@@ -1,6 +1,8 @@
 package io.asupersync.protocols.websocket;
 
+import io.asupersync.Outcome;
 import io.asupersync.Runtime;
+import io.asupersync.TaskHandle;
 import io.asupersync.protocols.http.HttpHeaders;
 import io.asupersync.protocols.websocket.internal.Handshake;
 import io.asupersync.protocols.websocket.internal.WebSocketConnection;
@@ -26,12 +28,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A minimal HTTP/1.1 server that only upgrades to WebSocket, until the real server's hook exists. */
 final class TestServer implements AutoCloseable {
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel listener;
+  /** The root task of every accepted connection, in order of arrival. */
+  final List<TaskHandle<Outcome<Void>>> connections = new CopyOnWriteArrayList<>();
 
   TestServer(Runtime runtime, Map<String, WebSocketHandler> routes, WebSocketLimits limits) {
     listener = new ServerBootstrap()
@@ -42,7 +47,7 @@ final class TestServer implements AutoCloseable {
           protected void initChannel(Channel ch) {
             ch.pipeline().addLast("http", new HttpServerCodec());
             ch.pipeline().addLast("aggregator", new HttpObjectAggregator(8192));
-            ch.pipeline().addLast("upgrade", new Upgrade(runtime, routes, limits));
+            ch.pipeline().addLast("upgrade", new Upgrade(runtime, routes, limits, connections));
           }
         })
         .bind(new InetSocketAddress("127.0.0.1", 0))
@@ -64,11 +69,13 @@ final class TestServer implements AutoCloseable {
     private final Runtime runtime;
     private final Map<String, WebSocketHandler> routes;
     private final WebSocketLimits limits;
+    private final List<TaskHandle<Outcome<Void>>> connections;
 
-    Upgrade(Runtime runtime, Map<String, WebSocketHandler> routes, WebSocketLimits limits) {
+    Upgrade(Runtime runtime, Map<String, WebSocketHandler> routes, WebSocketLimits limits, List<TaskHandle<Outcome<Void>>> connections) {
       this.runtime = runtime;
       this.routes = routes;
       this.limits = limits;
+      this.connections = connections;
     }
 
     @Override
@@ -101,7 +108,10 @@ final class TestServer implements AutoCloseable {
       ctx.pipeline().remove(this);
       codec.removeInboundHandler();
       ctx.pipeline().remove("http");
-      runtime.spawn("websocket " + request.uri(), cx -> connection.serve(cx, handler).orThrow());
+      connections.add(runtime.spawn("websocket " + request.uri(), cx -> {
+        connection.serve(cx, handler).orThrow();
+        return null;
+      }));
     }
   }
 }

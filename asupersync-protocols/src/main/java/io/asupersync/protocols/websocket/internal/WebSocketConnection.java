@@ -25,6 +25,8 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -129,6 +132,9 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     Channel ch = context.channel();
     this.channel = ch;
     ch.closeFuture().addListener((ChannelFutureListener) f -> onClosed());
+    // An event loop that shuts down with the channel open closes it but can no longer run the close
+    // future's listeners: its termination (notified elsewhere) must end the connection too.
+    context.executor().terminationFuture().addListener(loopTerminated);
     long interval = limits.pingInterval().toNanos();
     if (interval > 0) {
       pingTimer = context.executor().scheduleAtFixedRate(this::keepalive, interval, interval, TimeUnit.NANOSECONDS);
@@ -309,7 +315,6 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
       return; // a paused connection is not read, so the peer's pong could not have been seen
     }
     if (awaitingPong && !heardSincePing) {
-      abnormal = true;
       failed = true;
       record(TraceKind.PROTOCOL_ERROR, CloseStatus.GOING_AWAY, "keepalive timeout");
       inbound.close();
@@ -353,8 +358,18 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     context.close();
   }
 
-  /** The channel closed, whoever closed it (loop). */
+  private final GenericFutureListener<Future<Object>> loopTerminated = f -> onClosed();
+  private final AtomicBoolean closedOnce = new AtomicBoolean();
+
+  /** The channel closed, whoever closed it (on the loop, or after the loop terminated). */
   private void onClosed() {
+    if (!closedOnce.compareAndSet(false, true)) {
+      return;
+    }
+    ChannelHandlerContext context = ctx;
+    if (context != null) {
+      context.executor().terminationFuture().removeListener(loopTerminated);
+    }
     cancel(closeTimer);
     cancel(pingTimer);
     ByteBuf acc = cumulation;
@@ -372,7 +387,9 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
       }
     }
     outputClosed = true;
-    abnormal = abnormal || failed || !(closeSent && closeReceived);
+    // A close that one side started and the other never answered is still a close: only broken rules,
+    // keepalive failures and a connection lost before any close frame count as abnormal.
+    abnormal = failed || firstClose == null;
     CloseStatus first = firstClose;
     finalStatus = first != null ? first : CloseStatus.of(CloseStatus.ABNORMAL);
     inbound.close();
@@ -502,6 +519,9 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
         return false;
       }
       cx.park(deadline);
+      if (finalStatus != null) {
+        break;
+      }
       cx.checkpoint();
     }
     return true;

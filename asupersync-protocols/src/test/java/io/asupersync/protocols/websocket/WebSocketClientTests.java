@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asupersync.Outcome;
 import io.asupersync.Runtime;
+import io.asupersync.protocols.http.AsupersyncServer;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WebSocketClientTests {
 
   private final Runtime runtime = Runtime.builder().shutdownTimeout(Duration.ofSeconds(10)).build();
-  private final TestServer server = new TestServer(runtime, Map.of("/ws/echo", EchoHandlers.ECHO), WebSocketLimits.defaults());
+  private final AsupersyncServer server =
+      AsupersyncServer.builder(runtime).cleartextPort(0).websocket("/ws/echo", EchoHandlers.ECHO).start();
   private final WebSocketClient client = WebSocketClient.builder().build();
 
   @AfterEach
@@ -24,7 +25,7 @@ class WebSocketClientTests {
   }
 
   private URI echo() {
-    return URI.create("ws://127.0.0.1:" + server.port() + "/ws/echo");
+    return URI.create("ws://127.0.0.1:" + server.cleartextPort() + "/ws/echo");
   }
 
   @Test

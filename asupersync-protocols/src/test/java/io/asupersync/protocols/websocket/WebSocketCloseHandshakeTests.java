@@ -8,13 +8,12 @@ import static io.asupersync.protocols.websocket.RawWebSocket.TEXT;
 import static io.asupersync.protocols.websocket.RawWebSocket.closePayload;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.asupersync.CancelKind;
-import io.asupersync.CancelReason;
 import io.asupersync.Runtime;
+import io.asupersync.protocols.http.AsupersyncServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class WebSocketCloseHandshakeTests {
 
   private final Runtime runtime = Runtime.builder().shutdownTimeout(Duration.ofSeconds(10)).build();
-  private TestServer server;
+  private AsupersyncServer server;
+  private final AtomicBoolean connected = new AtomicBoolean();
   private final AtomicReference<Object> seen = new AtomicReference<>();
 
   @AfterEach
@@ -35,8 +35,15 @@ class WebSocketCloseHandshakeTests {
   }
 
   private RawWebSocket connect(WebSocketLimits limits, WebSocketHandler handler) throws Exception {
-    server = new TestServer(runtime, Map.of("/ws", handler), limits);
-    return RawWebSocket.connect(server.port(), "/ws");
+    server = start(limits, (cx, session) -> {
+      connected.set(true);
+      handler.onConnect(cx, session);
+    });
+    return RawWebSocket.connect(server.cleartextPort(), "/ws");
+  }
+
+  private AsupersyncServer start(WebSocketLimits limits, WebSocketHandler handler) {
+    return AsupersyncServer.builder(runtime).cleartextPort(0).websocket("/ws", limits, List.of(), handler).start();
   }
 
   private RawWebSocket connect(WebSocketHandler handler) throws Exception {
@@ -104,21 +111,21 @@ class WebSocketCloseHandshakeTests {
 
   @Test
   void cancellingTheConnectionRegionClosesWithGoingAway() throws Exception {
-    try (RawWebSocket raw = connect(recordClose)) {
-      Poll.until("connection accepted", () -> server.connections.size() == 1);
-      server.connections.get(0).cancel(CancelReason.of(CancelKind.USER, "test"));
+    try (RawWebSocket raw = connect((cx, session) -> {
+      cx.cancelScope("test");
+      session.receive(cx);
+    })) {
       assertThat(raw.readUntilClose().closeCode()).isEqualTo(1001);
       raw.send(FIN | CLOSE, closePayload(1001, ""));
       assertThat(raw.readUntilEof()).isEmpty();
     }
-    Poll.until("connection region closed", () -> server.connections.get(0).isDone());
   }
 
   @Test
-  void serverShutdownClosesWithGoingAway() throws Exception {
+  void runtimeShutdownClosesWithGoingAway() throws Exception {
     Thread shutdown;
     try (RawWebSocket raw = connect(recordClose)) {
-      Poll.until("connection accepted", () -> server.connections.size() == 1);
+      Poll.until("connection accepted", connected::get);
       shutdown = Thread.ofVirtual().start(runtime::close);
       assertThat(raw.readUntilClose().closeCode()).isEqualTo(1001);
       raw.send(FIN | CLOSE, closePayload(1001, ""));
@@ -127,6 +134,30 @@ class WebSocketCloseHandshakeTests {
     shutdown.join(Poll.TIMEOUT);
     assertThat(shutdown.isAlive()).isFalse();
     assertThat(runtime.snapshot().tasks()).isEmpty();
+  }
+
+  @Test
+  void serverShutdownClosesWithGoingAwayAndCancelsTheHandler() throws Exception {
+    AtomicReference<Object> handlerEnd = new AtomicReference<>();
+    Thread shutdown;
+    try (RawWebSocket raw = connect((cx, session) -> {
+      try {
+        cx.sleep(Duration.ofHours(1)); // busy elsewhere: only cancellation reaches it
+      } catch (RuntimeException e) {
+        handlerEnd.set(e);
+        throw e;
+      }
+    })) {
+      Poll.until("connection accepted", connected::get);
+      shutdown = Thread.ofVirtual().start(server::shutdown);
+      assertThat(raw.readUntilClose().closeCode()).isEqualTo(1001);
+      raw.send(FIN | CLOSE, closePayload(1001, ""));
+      assertThat(raw.readUntilEof()).isEmpty();
+    }
+    shutdown.join(Poll.TIMEOUT);
+    assertThat(shutdown.isAlive()).isFalse();
+    assertThat(handlerEnd.get()).isInstanceOf(io.asupersync.CancelledException.class);
+    Poll.until("connection region closed", () -> runtime.snapshot().tasks().isEmpty());
   }
 
   @Test
@@ -207,13 +238,13 @@ class WebSocketCloseHandshakeTests {
   @Test
   void slowConsumerGetsBackpressureWithoutLosingMessagesByDefault() throws Exception {
     WebSocketLimits limits = WebSocketLimits.defaults().withInboundQueue(1);
-    server = new TestServer(runtime, Map.of("/ws", (cx, session) -> {
+    server = start(limits, (cx, session) -> {
       cx.sleep(Duration.ofMillis(300)); // let the queue fill and reading stop
       EchoHandlers.ECHO.onConnect(cx, session);
-    }), limits);
+    });
     try (WebSocketClient client = WebSocketClient.builder().build()) {
       List<String> echoed = runtime.run(cx -> {
-        WebSocketSession ws = client.connect(cx, URI.create("ws://127.0.0.1:" + server.port() + "/ws"));
+        WebSocketSession ws = client.connect(cx, URI.create("ws://127.0.0.1:" + server.cleartextPort() + "/ws"));
         for (int i = 0; i < 200; i++) {
           ws.send(cx, "m" + i + "-" + "x".repeat(1000));
         }

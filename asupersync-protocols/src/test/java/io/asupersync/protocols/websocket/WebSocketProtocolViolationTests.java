@@ -11,13 +11,13 @@ import static io.asupersync.protocols.websocket.RawWebSocket.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asupersync.Runtime;
+import io.asupersync.protocols.http.AsupersyncServer;
 import io.asupersync.trace.TraceKind;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,14 +34,14 @@ class WebSocketProtocolViolationTests {
   static final String DEFLATE = "Sec-WebSocket-Extensions: permessage-deflate\r\n";
 
   static Runtime runtime;
-  static TestServer server;
+  static AsupersyncServer server;
   static WebSocketClient client;
 
   @BeforeAll
   static void start() {
     runtime = Runtime.builder().shutdownTimeout(Duration.ofSeconds(10)).build();
     WebSocketLimits limits = WebSocketLimits.defaults().withMaxMessageBytes(MAX_MESSAGE).withMaxFrameBytes(MAX_FRAME);
-    server = new TestServer(runtime, Map.of("/ws/echo", EchoHandlers.ECHO), limits);
+    server = AsupersyncServer.builder(runtime).cleartextPort(0).websocket("/ws/echo", limits, List.of(), EchoHandlers.ECHO).start();
     client = WebSocketClient.builder().build();
   }
 
@@ -54,7 +54,7 @@ class WebSocketProtocolViolationTests {
 
   /** Sends {@code bytes} after the handshake and returns the code of the one close frame that came back before EOF. */
   private static int closeCodeAfter(String extraHeaders, byte[] bytes) throws Exception {
-    try (RawWebSocket raw = RawWebSocket.connect(server.port(), "/ws/echo", extraHeaders)) {
+    try (RawWebSocket raw = RawWebSocket.connect(server.cleartextPort(), "/ws/echo", extraHeaders)) {
       raw.write(bytes);
       List<RawWebSocket.Frame> frames = raw.readUntilEof();
       assertThat(frames).as("frames before EOF").hasSize(1);
@@ -70,7 +70,7 @@ class WebSocketProtocolViolationTests {
 
   private static void assertOtherConnectionsStillWork() throws Exception {
     Object echoed = runtime.run(cx -> {
-      WebSocketSession ws = client.connect(cx, URI.create("ws://127.0.0.1:" + server.port() + "/ws/echo"));
+      WebSocketSession ws = client.connect(cx, URI.create("ws://127.0.0.1:" + server.cleartextPort() + "/ws/echo"));
       ws.send(cx, "still here");
       WebSocketMessage m = ws.receive(cx);
       ws.close(cx);

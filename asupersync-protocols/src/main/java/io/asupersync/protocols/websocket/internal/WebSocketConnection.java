@@ -6,6 +6,7 @@ import io.asupersync.Waker;
 import io.asupersync.channel.ChannelClosedException;
 import io.asupersync.channel.MpscChannel;
 import io.asupersync.protocols.http.HttpHeaders;
+import io.asupersync.protocols.http.internal.ServerEngine;
 import io.asupersync.protocols.websocket.CloseStatus;
 import io.asupersync.protocols.websocket.WebSocketClosedException;
 import io.asupersync.protocols.websocket.WebSocketHandler;
@@ -35,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -70,7 +72,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
   private final RandomGenerator loopMasks; // loop: masks of control frames (client)
   private final MpscChannel<WebSocketMessage> inbound;
   private final ConcurrentLinkedQueue<Waker> writableWaiters = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<Waker> closedWaiters = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Waker> stateWaiters = new ConcurrentLinkedQueue<>();
 
   private @Nullable ChannelHandlerContext ctx;
   private volatile @Nullable Channel channel;
@@ -93,6 +95,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
   private volatile @Nullable CloseStatus finalStatus;
   private volatile boolean abnormal;
   private volatile boolean handlerRunning;
+  private volatile boolean serverShutdown;
 
   /**
    * @param client whether this is the client end (masks its frames, expects unmasked ones)
@@ -342,6 +345,18 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext context, Object evt) {
+    if (evt == ServerEngine.SHUTDOWN_EVENT) {
+      serverShutdown = true;
+      sendClose(context, new CloseStatus(CloseStatus.GOING_AWAY, "server shutting down"));
+      drain(context);
+      wakeAll(stateWaiters);
+      return;
+    }
+    context.fireUserEventTriggered(evt);
+  }
+
+  @Override
   public void channelWritabilityChanged(ChannelHandlerContext context) {
     wakeAll(writableWaiters);
     context.fireChannelWritabilityChanged();
@@ -394,7 +409,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     finalStatus = first != null ? first : CloseStatus.of(CloseStatus.ABNORMAL);
     inbound.close();
     wakeAll(writableWaiters);
-    wakeAll(closedWaiters);
+    wakeAll(stateWaiters);
   }
 
   private static void cancel(@Nullable ScheduledFuture<?> timer) {
@@ -510,16 +525,21 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
    * @return whether the connection is closed
    */
   public boolean awaitClosed(Cx cx, @Nullable Instant deadline) {
-    while (finalStatus == null) {
-      closedWaiters.add(cx.waker());
-      if (finalStatus != null) {
+    return await(cx, deadline, () -> finalStatus != null);
+  }
+
+  /** Waits until {@code condition} (on state the loop changes) holds or {@code deadline} passes. */
+  private boolean await(Cx cx, @Nullable Instant deadline, BooleanSupplier condition) {
+    while (!condition.getAsBoolean()) {
+      stateWaiters.add(cx.waker());
+      if (condition.getAsBoolean()) {
         break;
       }
       if (deadline != null && !cx.now().isBefore(deadline)) {
         return false;
       }
       cx.park(deadline);
-      if (finalStatus != null) {
+      if (condition.getAsBoolean()) {
         break;
       }
       cx.checkpoint();
@@ -577,9 +597,9 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
   /**
    * Runs {@code handler} for this server connection in a region of its own, then closes the session
    * (1000 after a normal return, 1001 when the region was cancelled, 1011 when the handler failed) and
-   * waits, masked and at most the close timeout, for the connection to close. A connection that ends
-   * abnormally (protocol error, limit, lost TCP, keepalive timeout) while the handler runs cancels the
-   * region.
+   * waits, masked and at most the close timeout, for the connection to close. Server shutdown (1001),
+   * and a connection that ends abnormally (protocol error, limit, lost TCP, keepalive timeout) while the
+   * handler runs, cancel the region.
    *
    * @return the region's outcome
    */
@@ -587,8 +607,10 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     Outcome<Void> outcome = cx.scope(scope -> {
       handlerRunning = true;
       scope.spawn("websocket-watch", w -> {
-        awaitClosed(w, null);
-        if (handlerRunning && abnormal) {
+        await(w, null, () -> finalStatus != null || serverShutdown);
+        if (handlerRunning && serverShutdown) {
+          w.cancelScope("server shutting down");
+        } else if (handlerRunning && abnormal) {
           w.cancelScope("websocket connection ended: " + closeStatusNow().code());
         }
         return null;

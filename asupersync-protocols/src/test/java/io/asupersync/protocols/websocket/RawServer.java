@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,8 +36,17 @@ final class RawServer implements AutoCloseable {
     return listener.getLocalPort();
   }
 
+  /** The mask keys of the client frames read so far. */
+  final List<Integer> masks = new ArrayList<>();
+
   /** Accepts the client, reads its upgrade request and answers 101; returns the request head. */
   String accept(String extraHeaders) throws IOException {
+    return accept(key -> "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Accept: " + Handshake.acceptKey(key) + "\r\n" + extraHeaders + "\r\n");
+  }
+
+  /** Accepts the client, reads its upgrade request and answers what {@code response} makes of its key. */
+  String accept(Function<String, String> response) throws IOException {
     Socket s = listener.accept();
     s.setSoTimeout(10_000);
     socket = s;
@@ -53,9 +63,15 @@ final class RawServer implements AutoCloseable {
     if (key == null) {
       throw new IOException("no key in " + head);
     }
-    write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "
-        + Handshake.acceptKey(key) + "\r\n" + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    write(response.apply(key).getBytes(StandardCharsets.US_ASCII));
     return head;
+  }
+
+  /** Accepts the client and reads its request without answering. */
+  void acceptSilently() throws IOException {
+    Socket s = listener.accept();
+    socket = s;
+    readHead(new DataInputStream(s.getInputStream()));
   }
 
   private static String readHead(DataInputStream input) throws IOException {
@@ -81,14 +97,27 @@ final class RawServer implements AutoCloseable {
     o.flush();
   }
 
-  /** Frames from the client until it closes the TCP connection (client frames arrive unmasked here). */
+  /** Frames from the client until it closes the TCP connection, unmasked; fails on an unmasked one. */
   List<RawWebSocket.Frame> readUntilEof() throws IOException {
+    return read(Integer.MAX_VALUE);
+  }
+
+  /** The next frame from the client. */
+  RawWebSocket.Frame readFrame() throws IOException {
+    List<RawWebSocket.Frame> frames = read(1);
+    if (frames.isEmpty()) {
+      throw new EOFException("client closed the connection");
+    }
+    return frames.get(0);
+  }
+
+  private List<RawWebSocket.Frame> read(int most) throws IOException {
     List<RawWebSocket.Frame> frames = new ArrayList<>();
     DataInputStream input = in;
     if (input == null) {
       throw new IllegalStateException("not accepted");
     }
-    while (true) {
+    while (frames.size() < most) {
       int b0;
       try {
         b0 = input.read();
@@ -118,8 +147,10 @@ final class RawServer implements AutoCloseable {
       if (!masked) {
         throw new AssertionError("client sent an unmasked frame");
       }
+      masks.add(((mask[0] & 0xFF) << 24) | ((mask[1] & 0xFF) << 16) | ((mask[2] & 0xFF) << 8) | (mask[3] & 0xFF));
       frames.add(new RawWebSocket.Frame(b0, payload));
     }
+    return frames;
   }
 
   @Override

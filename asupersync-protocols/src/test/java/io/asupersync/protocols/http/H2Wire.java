@@ -158,7 +158,7 @@ final class H2Wire implements AutoCloseable {
     }
     Frame f = new Frame(type, flags, stream, payload, headers);
     if (System.getenv("H2WIRE_DEBUG") != null) {
-      System.err.println("FRAME type=" + type + " flags=" + flags + " stream=" + stream + " len=" + length
+      System.err.println(System.currentTimeMillis() % 100000 + " FRAME type=" + type + " flags=" + flags + " stream=" + stream + " len=" + length
           + (type == RST_STREAM || type == GOAWAY ? " error=" + f.errorCode() : "") + (type == GOAWAY ? " last=" + f.lastStreamId() + " debug=" + f.debug() : "") + (headers != null ? " " + headers : ""));
     }
     if (f.type == PING && !f.has(ACK) && autoPingAck) {

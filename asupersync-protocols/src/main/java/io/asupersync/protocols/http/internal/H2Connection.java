@@ -132,7 +132,8 @@ final class H2Connection extends ChannelDuplexHandler {
     goingAway = true;
     engine.trace(TraceKind.LIMIT_EXCEEDED, "GOAWAY", "HTTP/2", id, 0, why);
     c.write(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR).setExtraStreamIds(Integer.MAX_VALUE));
-    c.writeAndFlush(new DefaultHttp2PingFrame(SHUTDOWN_PING));
+    c.write(new DefaultHttp2PingFrame(SHUTDOWN_PING));
+    c.channel().flush();
     pingTimer = c.executor().schedule(this::secondGoAway, 1, TimeUnit.SECONDS);
   }
 

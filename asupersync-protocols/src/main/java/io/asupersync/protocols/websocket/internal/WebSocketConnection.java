@@ -264,8 +264,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     if (status.code() != CloseStatus.TRY_AGAIN_LATER) {
       record(status.code() == CloseStatus.MESSAGE_TOO_BIG ? TraceKind.LIMIT_EXCEEDED : TraceKind.PROTOCOL_ERROR, status.code(), status.reason());
     }
-    inbound.close();
-    sendClose(context, status);
+    sendClose(context, status); // records the status before closing the inbound queue: receivers report it
     finish(context);
   }
 
@@ -275,10 +274,10 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
       return;
     }
     closeSent = true;
-    outputClosed = true;
     if (firstClose == null) {
-      firstClose = status;
+      firstClose = status; // before the flags tasks read, so that they report it
     }
+    outputClosed = true;
     inbound.close();
     wakeAll(writableWaiters);
     if (paused) {
@@ -320,7 +319,6 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     if (awaitingPong && !heardSincePing) {
       failed = true;
       record(TraceKind.PROTOCOL_ERROR, CloseStatus.GOING_AWAY, "keepalive timeout");
-      inbound.close();
       sendClose(context, new CloseStatus(CloseStatus.GOING_AWAY, "keepalive timeout"));
       context.close(); // the peer is unresponsive: do not wait for an answer
       return;

@@ -132,7 +132,7 @@ class WebSocketFrameFuzzTests {
           case Inbound.Pong p -> writer.control(ByteBufAllocator.DEFAULT, 0xA, p.payload(), masks);
           case Inbound.Close c -> c.status().code() == 1005
               ? writer.control(ByteBufAllocator.DEFAULT, 0x8, new byte[0], masks)
-              : writer.close(ByteBufAllocator.DEFAULT, c.status(), masks);
+              : writer.closeFrame(ByteBufAllocator.DEFAULT, c.status(), masks);
         };
         out.writeBytes(frames);
         frames.release();

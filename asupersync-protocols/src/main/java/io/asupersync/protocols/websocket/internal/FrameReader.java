@@ -48,8 +48,10 @@ public final class FrameReader implements AutoCloseable {
   private final boolean expectMasked;
   private final int maxFrameBytes;
   private final int maxMessageBytes;
-  private final @Nullable Inflater inflater;
+  private final boolean deflate;
   private final boolean resetInflaterPerMessage;
+  // Created on the first compressed message (its native state is not paid by connections without one).
+  private @Nullable Inflater inflater;
   private final Utf8Validator utf8 = new Utf8Validator();
 
   // The frame being read.
@@ -83,7 +85,7 @@ public final class FrameReader implements AutoCloseable {
     this.expectMasked = expectMasked;
     this.maxFrameBytes = limits.maxFrameBytes();
     this.maxMessageBytes = limits.maxMessageBytes();
-    this.inflater = deflate ? new Inflater(true) : null;
+    this.deflate = deflate;
     this.resetInflaterPerMessage = resetInflaterPerMessage;
   }
 
@@ -153,8 +155,8 @@ public final class FrameReader implements AutoCloseable {
       case CONTINUATION, TEXT, BINARY, CLOSE, PING, PONG -> {}
       default -> throw protocol("reserved opcode " + op);
     }
-    if (rsv1 && (inflater == null || (op != TEXT && op != BINARY))) {
-      throw protocol(inflater == null ? "RSV1 set without a negotiated extension" : "RSV1 set on a control or continuation frame");
+    if (rsv1 && (!deflate || (op != TEXT && op != BINARY))) {
+      throw protocol(!deflate ? "RSV1 set without a negotiated extension" : "RSV1 set on a control or continuation frame");
     }
     if (controlFrame) {
       if (!finBit) {
@@ -266,7 +268,10 @@ public final class FrameReader implements AutoCloseable {
   /** Decompresses into the message buffer, failing one byte past the message limit. */
   private void inflate(byte[] input, int length) throws WebSocketProtocolException {
     Inflater z = inflater;
-    if (z == null || z.finished()) {
+    if (z == null) {
+      z = inflater = new Inflater(true); // not after close(): next() refuses to run once done
+    }
+    if (z.finished()) {
       return; // the sender ended its deflate stream (BFINAL): what follows in this message is ignored
     }
     z.setInput(input, 0, length);

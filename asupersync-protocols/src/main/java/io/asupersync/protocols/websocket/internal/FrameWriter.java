@@ -26,8 +26,12 @@ public final class FrameWriter implements AutoCloseable {
 
   private final boolean maskFrames;
   private final int maxFrameBytes;
-  private final @Nullable Deflater deflater;
+  private final boolean deflate;
   private final boolean resetDeflaterPerMessage;
+  // Created on the first compressed message: its native state (about 256 KiB) is not paid by
+  // connections that never send one.
+  private @Nullable Deflater deflater;
+  private boolean closed;
 
   /**
    * @param maskFrames true on the client
@@ -37,7 +41,7 @@ public final class FrameWriter implements AutoCloseable {
   public FrameWriter(boolean maskFrames, WebSocketLimits limits, boolean deflate, boolean resetDeflaterPerMessage) {
     this.maskFrames = maskFrames;
     this.maxFrameBytes = limits.maxFrameBytes();
-    this.deflater = deflate ? new Deflater(Deflater.DEFAULT_COMPRESSION, true) : null;
+    this.deflate = deflate;
     this.resetDeflaterPerMessage = resetDeflaterPerMessage;
   }
 
@@ -57,8 +61,8 @@ public final class FrameWriter implements AutoCloseable {
     }
     int length = payload.length;
     boolean compressed = false;
-    if (deflater != null && length >= COMPRESS_MIN_BYTES) {
-      Deflated deflated = compress(deflater, payload);
+    if (deflate && length >= COMPRESS_MIN_BYTES) {
+      Deflated deflated = compress(deflater(), payload);
       payload = deflated.bytes();
       length = deflated.length();
       compressed = true;
@@ -84,7 +88,7 @@ public final class FrameWriter implements AutoCloseable {
     return out;
   }
 
-  public ByteBuf close(ByteBufAllocator alloc, CloseStatus status, RandomGenerator masks) {
+  public ByteBuf closeFrame(ByteBufAllocator alloc, CloseStatus status, RandomGenerator masks) {
     return control(alloc, FrameReader.CLOSE, closePayload(status), masks);
   }
 
@@ -131,6 +135,17 @@ public final class FrameWriter implements AutoCloseable {
     }
   }
 
+  private Deflater deflater() {
+    Deflater z = deflater;
+    if (z == null) {
+      if (closed) {
+        throw new IllegalStateException("writer is closed");
+      }
+      z = deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    }
+    return z;
+  }
+
   /** Compressed bytes: the first {@code length} of {@code bytes}. */
   private record Deflated(byte[] bytes, int length) {}
 
@@ -157,6 +172,7 @@ public final class FrameWriter implements AutoCloseable {
   /** Frees the deflater; idempotent. */
   @Override
   public void close() {
+    closed = true;
     if (deflater != null) {
       deflater.end();
     }

@@ -286,7 +286,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
       paused = false;
       context.channel().config().setAutoRead(true);
     }
-    context.writeAndFlush(writer.close(context.alloc(), status, loopMasks));
+    context.writeAndFlush(writer.closeFrame(context.alloc(), status, loopMasks));
     closeTimer = context.executor().schedule(() -> {
       context.close();
     }, limits.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -462,7 +462,8 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     awaitWritable(cx, ch);
     writeLock.lock();
     try {
-      if (outputClosed) {
+      if (outputClosed || !ch.isActive()) {
+        // Once inactive, the writer may have been closed (it is only closed then): never use it after.
         throw new WebSocketClosedException(closeStatusNow());
       }
       ByteBuf frames = writer.message(ch.alloc(), message, cx.random());

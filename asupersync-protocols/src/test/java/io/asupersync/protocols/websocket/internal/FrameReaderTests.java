@@ -89,7 +89,7 @@ class FrameReaderTests {
   @Test
   void closeFrameCarriesCodeAndReasonAndEndsReading() throws Exception {
     FrameWriter writer = new FrameWriter(true, LIMITS, false, false);
-    byte[] close = bytes(writer.close(ByteBufAllocator.DEFAULT, new CloseStatus(4002, "bye"), masks));
+    byte[] close = bytes(writer.closeFrame(ByteBufAllocator.DEFAULT, new CloseStatus(4002, "bye"), masks));
     byte[] after = bytes(writer.message(ByteBufAllocator.DEFAULT, WebSocketMessage.text("ignored"), masks));
     try (FrameReader reader = new FrameReader(true, LIMITS, false, false)) {
       ByteBuf in = Unpooled.wrappedBuffer(close, after);

@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -449,9 +450,8 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     } catch (ChannelClosedException e) {
       throw new WebSocketClosedException(closeStatusNow());
     }
-    Channel ch = channel;
-    if (paused && ch != null) {
-      ch.eventLoop().execute(this::resume);
+    if (paused) {
+      onLoop(this::resume);
     }
     return message;
   }
@@ -505,15 +505,25 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
 
   /** Starts the close handshake with {@code status} unless it started; does not wait. */
   public void closeIfOpen(CloseStatus status) {
+    onLoop(() -> {
+      ChannelHandlerContext context = ctx;
+      if (context != null && !closeSent && context.channel().isActive()) {
+        sendClose(context, status);
+        drain(context); // bytes held back while paused may hold the peer's close frame
+      }
+    });
+  }
+
+  /** Runs {@code action} on the event loop; a loop that has shut down has closed the connection already. */
+  private void onLoop(Runnable action) {
     Channel ch = channel;
-    if (ch != null) {
-      ch.eventLoop().execute(() -> {
-        ChannelHandlerContext context = ctx;
-        if (context != null && !closeSent && ch.isActive()) {
-          sendClose(context, status);
-          drain(context); // bytes held back while paused may hold the peer's close frame
-        }
-      });
+    if (ch == null) {
+      return;
+    }
+    try {
+      ch.eventLoop().execute(action);
+    } catch (RejectedExecutionException loopGone) {
+      // nothing left to do: the connection ended with its loop
     }
   }
 

@@ -261,4 +261,37 @@ class WebSocketCloseHandshakeTests {
       }
     }
   }
+
+  /** A handler busy in a task it spawned; what ended that task is recorded in {@link #seen}. */
+  private final WebSocketHandler busyInChild = (cx, session) -> {
+    cx.spawn("child", c -> {
+      try {
+        c.sleep(Duration.ofHours(1));
+      } catch (io.asupersync.CancelledException e) {
+        seen.set(e.reason().kind());
+        throw e;
+      }
+      return null;
+    });
+    cx.sleep(Duration.ofHours(1));
+  };
+
+  @Test
+  void protocolErrorCancelsTheConnectionRegionAndTheTasksItSpawned() throws Exception {
+    try (RawWebSocket raw = connect(busyInChild)) {
+      Poll.until("connection accepted", connected::get);
+      raw.write(RawWebSocket.frame(FIN | TEXT, new byte[] {'x'}, false)); // unmasked
+      assertThat(raw.readUntilEof()).singleElement().satisfies(f -> assertThat(f.closeCode()).isEqualTo(1002));
+    }
+    Poll.until("the handler's child was cancelled", () -> seen.get() != null);
+    assertThat(seen.get()).isIn(io.asupersync.CancelKind.USER, io.asupersync.CancelKind.PARENT_CANCELLED);
+  }
+
+  @Test
+  void droppedTcpConnectionCancelsTheConnectionRegion() throws Exception {
+    try (RawWebSocket raw = connect(busyInChild)) {
+      Poll.until("connection accepted", connected::get);
+    } // closed without a close frame
+    Poll.until("the handler's child was cancelled", () -> seen.get() != null);
+  }
 }

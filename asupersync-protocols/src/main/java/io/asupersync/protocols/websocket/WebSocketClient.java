@@ -221,7 +221,7 @@ public final class WebSocketClient implements AutoCloseable {
       return this;
     }
 
-    /** An event loop to share (the client will not shut it down); default: a client-owned single thread. */
+    /** An NIO event loop group to share (the client will not shut it down); default: a client-owned single thread. */
     public Builder eventLoopGroup(EventLoopGroup value) {
       this.group = Objects.requireNonNull(value);
       return this;

@@ -1,7 +1,7 @@
 package io.asupersync.protocols.http.internal;
 
 import io.asupersync.protocols.http.Http2Limits;
-import io.asupersync.protocols.http.TlsInfo;
+import io.asupersync.protocols.tls.TlsInfo;
 import io.asupersync.trace.TraceKind;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -6,7 +6,7 @@ import io.asupersync.protocols.http.HttpHeaders;
 import io.asupersync.protocols.http.HttpProtocol;
 import io.asupersync.protocols.http.HttpStatusException;
 import io.asupersync.protocols.http.RejectionReason;
-import io.asupersync.protocols.http.TlsInfo;
+import io.asupersync.protocols.tls.TlsInfo;
 import io.asupersync.trace.TraceKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,7 +1,7 @@
 package io.asupersync.protocols.http.internal;
 
 import io.asupersync.protocols.http.Http1Limits;
-import io.asupersync.protocols.http.TlsInfo;
+import io.asupersync.protocols.tls.TlsInfo;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -12,15 +12,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 
 /** Builds the HTTP/1.1 and HTTP/2 pipelines of a connection (event loop). */
@@ -63,21 +56,6 @@ final class Pipelines {
   }
 
   /** The TLS session as handlers see it; the peer chain only when the client presented one. */
-  static TlsInfo tlsInfo(SslHandler ssl) {
-    SSLSession session = ssl.engine().getSession();
-    List<X509Certificate> peers = new ArrayList<>();
-    try {
-      for (Certificate c : session.getPeerCertificates()) {
-        if (c instanceof X509Certificate x) {
-          peers.add(x);
-        }
-      }
-    } catch (SSLPeerUnverifiedException e) {
-      // no client certificate: not mTLS
-    }
-    return new TlsInfo(session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol(), peers);
-  }
-
   /**
    * Netty's h2c upgrade (RFC 7540 3.2) for requests that passed our HTTP/1.1 checks; anything else is
    * passed on to the connection handler, which answers it.

@@ -5,7 +5,7 @@ import io.asupersync.protocols.http.HttpFilter;
 import io.asupersync.protocols.http.HttpHandler;
 import io.asupersync.protocols.http.HttpRequest;
 import io.asupersync.protocols.http.HttpResponse;
-import io.asupersync.protocols.http.TlsInfo;
+import io.asupersync.protocols.tls.TlsInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Base64;

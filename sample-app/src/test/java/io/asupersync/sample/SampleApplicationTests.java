@@ -14,15 +14,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -36,7 +43,9 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+@SpringBootTest(
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {"server.address=127.0.0.1", "asupersync.server.cleartext-port=0", "asupersync.server.tls-port=0"})
 class SampleApplicationTests {
 
   private static final String OPERATOR = "operator:asupersync-demo";
@@ -56,6 +65,15 @@ class SampleApplicationTests {
 
   @Autowired
   private InMemoryUserDetailsManager users;
+
+  @Autowired
+  private SslBundles sslBundles;
+
+  @Value("${local.asupersync.cleartext-port}")
+  private int cleartextPort;
+
+  @Value("${local.asupersync.tls-port}")
+  private int tlsPort;
 
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -270,6 +288,95 @@ class SampleApplicationTests {
     assertThat(attributes.get("spanId").asString()).isEqualTo(regionSpan.getSpanId());
     assertThat(attributes.get("route").asString()).isEqualTo("/fanout");
     assertThat(attributes.get("status").asString()).isEqualTo("200");
+  }
+
+  @Test
+  void helloOnTheAsupersyncCleartextPortOverHttp1() throws Exception {
+    try (HttpClient h1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+      HttpResponse<String> response = h1.send(asupersync("http", cleartextPort, "/hello"), BodyHandlers.ofString());
+
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo(HelloController.GREETING);
+    }
+  }
+
+  @Test
+  void helloOnTheAsupersyncCleartextPortOverH2cUpgrade() throws Exception {
+    try (HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
+      HttpResponse<String> response = h2c.send(asupersync("http", cleartextPort, "/hello"), BodyHandlers.ofString());
+
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(response.body()).isEqualTo(HelloController.GREETING);
+    }
+  }
+
+  @Test
+  void helloOnTheAsupersyncTlsPortOverH2TrustingTheDevelopmentCertificate() throws Exception {
+    try (HttpClient tls = tlsClient(null)) {
+      HttpResponse<String> response = tls.send(asupersync("https", tlsPort, "/hello"), BodyHandlers.ofString());
+
+      assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+      assertThat(response.sslSession()).hasValueSatisfying(
+          session -> assertThat(session.getProtocol()).isIn("TLSv1.3", "TLSv1.2"));
+      assertThat(response.body()).isEqualTo(HelloController.GREETING);
+      assertThat(tls.send(asupersync("https", tlsPort, "/whoami"), BodyHandlers.ofString()).body())
+          .isEqualTo("anonymous");
+    }
+  }
+
+  @Test
+  void developmentClientCertificateAndBasicCredentialsAuthenticateOnTheAsupersyncServer() throws Exception {
+    SslBundle identity = SslBundle.of(new PemSslStoreBundle(
+        PemSslStoreDetails.forCertificate("classpath:dev-tls/client.crt").withPrivateKey("classpath:dev-tls/client.key"),
+        null));
+    try (HttpClient mtls = tlsClient(identity)) {
+      assertThat(mtls.send(asupersync("https", tlsPort, "/whoami"), BodyHandlers.ofString()).body())
+          .isEqualTo("sample-client");
+    }
+    HttpRequest basic = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cleartextPort + "/whoami"))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(OPERATOR.getBytes(StandardCharsets.UTF_8)))
+        .build();
+    assertThat(client.send(basic, BodyHandlers.ofString()).body()).isEqualTo("operator");
+    HttpRequest wrong = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cleartextPort + "/whoami"))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("operator:x".getBytes(StandardCharsets.UTF_8)))
+        .build();
+    HttpResponse<String> refused = client.send(wrong, BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.headers().firstValue("www-authenticate")).isPresent();
+  }
+
+  @Test
+  void asupersyncServerRequestIsASpanWhoseIdsTagTheRegionEvents() throws Exception {
+    assertThat(client.send(asupersync("http", cleartextPort, "/hello"), BodyHandlers.ofString()).statusCode())
+        .isEqualTo(200);
+
+    SimpleSpan span = lastSpanNamed("GET /hello");
+    JsonNode trace = getJson("/actuator/asupersynctrace?traceId=" + span.getTraceId() + "&limit=100");
+    List<JsonNode> events = new ArrayList<>();
+    trace.get("events").forEach(events::add);
+    assertThat(events).anySatisfy(event -> assertThat(event.get("kind").asString()).isEqualTo("REGION_OPENED"));
+    assertThat(events).anySatisfy(event -> {
+      assertThat(event.get("kind").asString()).isEqualTo("USER");
+      assertThat(event.get("attributes").get("name").asString()).isEqualTo("http.request");
+      assertThat(event.get("attributes").get("spanId").asString()).isEqualTo(span.getSpanId());
+      assertThat(event.get("attributes").get("route").asString()).isEqualTo("/hello");
+    });
+  }
+
+  private static HttpRequest asupersync(String scheme, int port, String path) {
+    return HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + port + path)).timeout(Duration.ofSeconds(20))
+        .build();
+  }
+
+  /** A client trusting the sample's development CA, presenting {@code identity}'s certificate when given. */
+  private HttpClient tlsClient(SslBundle identity) throws Exception {
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(
+        identity == null ? null : identity.getManagers().getKeyManagers(),
+        sslBundles.getBundle("asupersync-dev").getManagers().getTrustManagers(),
+        null);
+    return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
   }
 
   private SimpleSpan lastSpanNamed(String name) {

@@ -106,13 +106,30 @@ final class Connector {
 
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-      Throwable root = cause;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      pending.fail(new HttpClientException(Reason.TLS_HANDSHAKE_FAILED, "TLS handshake failed: " + root.getMessage(), cause));
+      pending.fail(new HttpClientException(Reason.TLS_HANDSHAKE_FAILED, "TLS handshake failed: " + rootMessage(cause), cause));
       ctx.close();
     }
+  }
+
+  /**
+   * A TLS alert after the handshake: over TLS 1.3 the server checks a client certificate only after the
+   * client finished its side, so a refused (or missing) certificate surfaces here. Null if not TLS.
+   */
+  static @Nullable HttpClientException tlsFailure(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return new HttpClientException(Reason.TLS_HANDSHAKE_FAILED, "TLS failure: " + rootMessage(cause), cause);
+      }
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable cause) {
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return String.valueOf(root.getMessage());
   }
 
   /**

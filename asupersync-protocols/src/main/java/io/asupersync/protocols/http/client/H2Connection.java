@@ -18,7 +18,6 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -45,6 +44,8 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Connect
   private final @Nullable TlsInfo tls;
   private final AtomicInteger active = new AtomicInteger();
   private volatile boolean goingAway;
+  /** Why the connection failed, so the streams it takes down can say so. */
+  private volatile @Nullable Throwable connectionError;
 
   private H2Connection(Channel channel, Http2FrameCodec codec, Pool.Listener pool, Http1Limits h1, Http2Limits h2, @Nullable TlsInfo tls) {
     this.channel = channel;
@@ -104,15 +105,14 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Connect
     }
   }
 
-  int activeStreams() {
-    return active.get();
-  }
-
   @Override
   public void start(ClientRequest request, Origin origin, Exchange exchange) {
     streams.open().addListener((Future<Http2StreamChannel> opened) -> {
       if (!opened.isSuccess()) {
-        exchange.fail(new HttpClientException(Reason.CONNECTION_CLOSED, "could not open a stream", opened.cause()));
+        Throwable cause = connectionError;
+        exchange.fail(cause != null
+            ? streamFailure(cause)
+            : new HttpClientException(Reason.CONNECTION_CLOSED, "could not open a stream", opened.cause()));
         streamDone();
         return;
       }
@@ -234,7 +234,10 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Connect
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       if (!ended) {
-        exchange.fail(new HttpClientException(Reason.STREAM_RESET, "stream closed before the response ended"));
+        Throwable cause = connectionError;
+        exchange.fail(cause != null
+            ? streamFailure(cause)
+            : new HttpClientException(Reason.STREAM_RESET, "stream closed before the response ended"));
       }
       streamDone();
       ctx.fireChannelInactive();
@@ -247,13 +250,20 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Connect
   }
 
   private HttpClientException streamFailure(Throwable cause) {
-    Throwable root = cause instanceof Http2FrameStreamException e && e.getCause() != null ? e.getCause() : cause;
+    HttpClientException tls = Connector.tlsFailure(cause);
+    if (tls != null) {
+      return tls;
+    }
+    Throwable root = cause;
+    while (!(root instanceof Http2Exception) && root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
     String message = String.valueOf(root.getMessage());
     if (root instanceof Http2Exception && message.contains("Header size exceeded")) {
       return new HttpClientException(
           Reason.HEADERS_TOO_LARGE, "header list larger than " + h2.maxHeaderListBytes() + " bytes", cause);
     }
-    return new HttpClientException(Reason.MALFORMED_RESPONSE, "HTTP/2 stream error: " + message, cause);
+    return new HttpClientException(Reason.MALFORMED_RESPONSE, "HTTP/2 protocol error: " + message, cause);
   }
 
   static HttpHeaders convert(Http2Headers headers) {
@@ -282,15 +292,12 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Connect
     ctx.fireChannelInactive();
   }
 
+  /** A connection error (GOAWAY already sent by the codec): every open stream fails with its cause. */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    connectionError = cause;
     goingAway = true;
     ctx.close();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return !goingAway && channel.isActive();
   }
 
   @Override

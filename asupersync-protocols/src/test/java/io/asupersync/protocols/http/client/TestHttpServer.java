@@ -208,6 +208,8 @@ final class TestHttpServer implements AutoCloseable {
     pipeline.addLast(
         Http2FrameCodecBuilder.forServer()
             .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(100).maxHeaderListSize(1 << 20))
+            // send what the route says even past the client's SETTINGS_MAX_HEADER_LIST_SIZE, to test the client's check
+            .encoderIgnoreMaxHeaderListSize(true)
             .build(),
         new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
           @Override

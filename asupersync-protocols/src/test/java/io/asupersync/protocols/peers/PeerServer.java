@@ -7,6 +7,7 @@ import io.asupersync.protocols.http.TlsInfo;
 import io.asupersync.protocols.tls.ClientAuth;
 import io.asupersync.protocols.tls.ServerTls;
 import java.net.InetAddress;
+import java.security.Principal;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,7 +51,7 @@ final class PeerServer implements AutoCloseable {
                 (cx, request) -> {
                   whoamiCalls.incrementAndGet();
                   String name =
-                      request.tls().flatMap(TlsInfo::peerPrincipal).map(java.security.Principal::getName).orElse("anonymous");
+                      request.tls().flatMap(TlsInfo::peerPrincipal).map(Principal::getName).orElse("anonymous");
                   return HttpResponse.ok(name);
                 })
             .start();

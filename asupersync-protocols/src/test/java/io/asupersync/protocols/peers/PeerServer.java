@@ -3,7 +3,7 @@ package io.asupersync.protocols.peers;
 import io.asupersync.Runtime;
 import io.asupersync.protocols.http.AsupersyncServer;
 import io.asupersync.protocols.http.HttpResponse;
-import io.asupersync.protocols.http.TlsInfo;
+import io.asupersync.protocols.tls.TlsInfo;
 import io.asupersync.protocols.tls.ClientAuth;
 import io.asupersync.protocols.tls.ServerTls;
 import java.net.InetAddress;

@@ -51,7 +51,7 @@ public final class AsupersyncNatsAutoConfiguration {
     }
   }
 
-  static NatsClient.Builder builder(Runtime runtime, AsupersyncNatsProperties properties) {
+  private static NatsClient.Builder builder(Runtime runtime, AsupersyncNatsProperties properties) {
     if (properties.ssl().bundle() != null) {
       throw new InvalidAsupersyncPropertyException(
           "asupersync.nats.ssl.bundle", properties.ssl().bundle(), "the Asupersync NATS client does not speak TLS yet",

@@ -7,6 +7,7 @@ import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncRedisProperties;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -91,8 +92,8 @@ public final class AsupersyncRedisAutoConfiguration {
     }
   }
 
-  private static void credentials(RedisClient.Builder builder, @org.jspecify.annotations.Nullable String user,
-      @org.jspecify.annotations.Nullable String password) {
+  private static void credentials(RedisClient.Builder builder, @Nullable String user,
+      @Nullable String password) {
     if (password != null) {
       if (user != null) {
         builder.credentials(user, password);

@@ -15,6 +15,31 @@ public final class MessageFramer {
   private MessageFramer() {}
 
   /**
+   * The message with its uncompressed prefix, as one array.
+   *
+   * @throws GrpcStatusException {@code RESOURCE_EXHAUSTED} if {@code message} is over the limit
+   */
+  public static byte[] frameToArray(byte[] message, int maxMessageBytes) throws GrpcStatusException {
+    checkSize(message, maxMessageBytes);
+    byte[] framed = new byte[MessageDeframer.HEADER_BYTES + message.length];
+    int n = message.length;
+    framed[1] = (byte) (n >>> 24);
+    framed[2] = (byte) (n >>> 16);
+    framed[3] = (byte) (n >>> 8);
+    framed[4] = (byte) n;
+    System.arraycopy(message, 0, framed, MessageDeframer.HEADER_BYTES, n);
+    return framed;
+  }
+
+  private static void checkSize(byte[] message, int maxMessageBytes) throws GrpcStatusException {
+    if (message.length > maxMessageBytes) {
+      throw new GrpcStatusException(
+          StatusCode.RESOURCE_EXHAUSTED,
+          "message of " + message.length + " bytes is over the limit of " + maxMessageBytes);
+    }
+  }
+
+  /**
    * The framed message in a new buffer the caller owns.
    *
    * @param maxMessageBytes the largest message that may be sent, checked before compression
@@ -23,11 +48,7 @@ public final class MessageFramer {
    */
   public static ByteBuf frame(ByteBufAllocator alloc, byte[] message, int maxMessageBytes, boolean gzip)
       throws GrpcStatusException {
-    if (message.length > maxMessageBytes) {
-      throw new GrpcStatusException(
-          StatusCode.RESOURCE_EXHAUSTED,
-          "message of " + message.length + " bytes is over the limit of " + maxMessageBytes);
-    }
+    checkSize(message, maxMessageBytes);
     if (!gzip) {
       ByteBuf out = alloc.buffer(MessageDeframer.HEADER_BYTES + message.length);
       out.writeByte(0).writeInt(message.length).writeBytes(message);

@@ -200,6 +200,7 @@ class AsupersyncClientInteropTests {
 
   @Test
   void timeoutOnSleepingServer() throws Exception {
+    emptyUnary(); // connected before the 1 ms deadline starts
     service.cancelled.clear();
     Outcome<StreamingOutputCallResponse> outcome =
         runtime.run(cx -> cx.scope(RegionPolicy.FAIL_FAST, Budget.timeout(cx.now(), Duration.ofMillis(1)), c -> {

@@ -72,6 +72,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
 
   // Event loop only.
   private @Nullable Http2StreamChannel stream;
+  private final ArrayDeque<Runnable> waitingForStream = new ArrayDeque<>(2);
   private @Nullable MessageDeframer deframer;
   private boolean sawHeaders;
 
@@ -97,6 +98,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
                     f -> {
                       if (!f.isSuccess()) {
                         complete(Status.of(StatusCode.UNAVAILABLE, "could not open a stream: " + f.cause()), HttpHeaders.empty());
+                        failPendingWrites();
                         return;
                       }
                       Http2StreamChannel s = (Http2StreamChannel) f.getNow();
@@ -105,6 +107,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
                       s.write(new DefaultHttp2HeadersFrame(headers, false));
                       if (isDone()) {
                         // Cancelled before the stream opened: the server still sees the call begin and end.
+                        failPendingWrites();
                         s.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
                         s.close();
                         return;
@@ -112,8 +115,35 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
                       if (flush) {
                         s.flush();
                       }
+                      Runnable op;
+                      while ((op = waitingForStream.poll()) != null) {
+                        op.run();
+                      }
                       s.read();
                     }));
+  }
+
+  /**
+   * Runs {@code op} on the event loop once the stream is open (at once if it is): opening completes
+   * asynchronously, and writes queued meanwhile must follow the headers in order.
+   */
+  private void withStream(Runnable op) {
+    onEventLoop(
+        () -> {
+          if (stream == null) {
+            waitingForStream.add(op);
+          } else {
+            op.run();
+          }
+        });
+  }
+
+  /** Runs the queued writes once the stream could not open; each sees no stream and gives up. */
+  private void failPendingWrites() {
+    Runnable op;
+    while ((op = waitingForStream.poll()) != null) {
+      op.run();
+    }
   }
 
   /**
@@ -143,6 +173,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
       throw e;
     }
     int size = framed.readableBytes();
+    boolean ended = false;
     lock.lock();
     try {
       if (halfClosed) {
@@ -151,15 +182,20 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
       }
       if (status != null) {
         framed.release();
-        throwIfFailed(status);
-        return; // the server already finished with OK: nothing more is read
+        ended = true;
       }
-      halfClosed = last;
-      pendingBytes += size;
+      if (!ended) {
+        halfClosed = last;
+        pendingBytes += size;
+      }
     } finally {
       lock.unlock();
     }
-    onEventLoop(
+    if (ended) {
+      throwIfFailed();
+      return; // the server already finished with OK: the message has no reader
+    }
+    withStream(
         () -> {
           Http2StreamChannel s = stream;
           if (s == null || isDone()) {
@@ -189,7 +225,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
     } finally {
       lock.unlock();
     }
-    onEventLoop(
+    withStream(
         () -> {
           Http2StreamChannel s = stream;
           if (s != null && !isDone()) {
@@ -271,9 +307,8 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
       return next != null ? next : status != null ? END : null;
     });
     if (bytes == END) {
-      Status done = status();
       cx.checkpoint(); // a caller whose own deadline passed reports that, not the server's echo of it
-      throwIfFailed(done);
+      throwIfFailed();
       return null;
     }
     resumeReadingIfDrained();
@@ -321,9 +356,19 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
     }
   }
 
-  private static void throwIfFailed(@Nullable Status status) throws GrpcStatusException {
-    if (status != null && !status.isOk()) {
-      throw status.asException();
+  /** Throws the call's final status with its trailers, unless the call is running or ended OK. */
+  private void throwIfFailed() throws GrpcStatusException {
+    Status done;
+    HttpHeaders doneTrailers;
+    lock.lock();
+    try {
+      done = status;
+      doneTrailers = trailers;
+    } finally {
+      lock.unlock();
+    }
+    if (done != null && !done.isOk()) {
+      throw new GrpcStatusException(done, doneTrailers);
     }
   }
 

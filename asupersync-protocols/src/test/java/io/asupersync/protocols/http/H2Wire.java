@@ -27,7 +27,7 @@ final class H2Wire implements AutoCloseable {
   static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, PING = 6, GOAWAY = 7, WINDOW_UPDATE = 8, CONTINUATION = 9;
   static final int END_STREAM = 0x1, END_HEADERS = 0x4, ACK = 0x1;
 
-  record Frame(int type, int flags, int stream, byte[] payload) {
+  record Frame(int type, int flags, int stream, byte[] payload, Http2Headers headers) {
     boolean has(int flag) {
       return (flags & flag) != 0;
     }
@@ -51,6 +51,9 @@ final class H2Wire implements AutoCloseable {
   private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
   private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false, 1 << 20);
   private final ByteBuf headerBlock = Unpooled.buffer();
+  /** Whether PINGs are acknowledged while reading; off when a test must not write to a closing server. */
+  boolean autoPingAck = true;
+  private long unacknowledgedData;
 
   private H2Wire(Socket socket) throws IOException {
     this.socket = socket;
@@ -144,8 +147,21 @@ final class H2Wire implements AutoCloseable {
     int stream = in.readInt() & 0x7fffffff;
     byte[] payload = new byte[length];
     in.readFully(payload);
-    Frame f = new Frame(type, flags, stream, payload);
-    if (f.type == PING && !f.has(ACK)) {
+    // every header block goes through the decoder, in order, or its dynamic table goes out of sync
+    Http2Headers headers = null;
+    if (type == HEADERS && (flags & END_HEADERS) != 0) {
+      try {
+        headers = decoder.decodeHeaders(stream, Unpooled.wrappedBuffer(payload));
+      } catch (Exception e) {
+        throw new IOException("undecodable header block", e);
+      }
+    }
+    Frame f = new Frame(type, flags, stream, payload, headers);
+    if (System.getenv("H2WIRE_DEBUG") != null) {
+      System.err.println(System.currentTimeMillis() % 100000 + " FRAME type=" + type + " flags=" + flags + " stream=" + stream + " len=" + length
+          + (type == RST_STREAM || type == GOAWAY ? " error=" + f.errorCode() : "") + (type == GOAWAY ? " last=" + f.lastStreamId() + " debug=" + f.debug() : "") + (headers != null ? " " + headers : ""));
+    }
+    if (f.type == PING && !f.has(ACK) && autoPingAck) {
       frame(PING, ACK, 0, payload);
     }
     return f;
@@ -198,9 +214,12 @@ final class H2Wire implements AutoCloseable {
         }
       } else if (f.type == DATA) {
         body.write(f.payload);
-        if (f.payload.length > 0) {
-          windowUpdate(0, f.payload.length);
-          windowUpdate(stream, f.payload.length);
+        unacknowledgedData += f.payload.length;
+        if (unacknowledgedData >= 16 * 1024 && !f.has(END_STREAM)) {
+          // grant credit in batches, and never after the last frame (the server may be closing)
+          windowUpdate(0, (int) unacknowledgedData);
+          windowUpdate(stream, (int) unacknowledgedData);
+          unacknowledgedData = 0;
         }
       }
       if (f.has(END_STREAM)) {
@@ -209,8 +228,8 @@ final class H2Wire implements AutoCloseable {
     }
   }
 
-  Http2Headers decode(Frame headersFrame) throws Exception {
-    return decoder.decodeHeaders(headersFrame.stream, Unpooled.wrappedBuffer(headersFrame.payload));
+  Http2Headers decode(Frame headersFrame) {
+    return headersFrame.headers;
   }
 
   /** Whether the server closed the connection within the socket timeout (frames before EOF are skipped). */

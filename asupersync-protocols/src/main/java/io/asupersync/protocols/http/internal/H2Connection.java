@@ -132,7 +132,8 @@ final class H2Connection extends ChannelDuplexHandler {
     goingAway = true;
     engine.trace(TraceKind.LIMIT_EXCEEDED, "GOAWAY", "HTTP/2", id, 0, why);
     c.write(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR).setExtraStreamIds(Integer.MAX_VALUE));
-    c.writeAndFlush(new DefaultHttp2PingFrame(SHUTDOWN_PING));
+    c.write(new DefaultHttp2PingFrame(SHUTDOWN_PING));
+    c.channel().flush();
     pingTimer = c.executor().schedule(this::secondGoAway, 1, TimeUnit.SECONDS);
   }
 
@@ -172,8 +173,9 @@ final class H2Connection extends ChannelDuplexHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // protocol errors were answered by the codec (and counted from the frames it sent); I/O errors end
-    // the connection, and channelInactive cancels what is in flight
+    // Sits after the multiplexer, so stream errors went to their streams. Protocol errors were answered
+    // by the codec (and counted from the frames it sent); I/O errors end the connection, and
+    // channelInactive cancels what is in flight.
     if (!(cause instanceof io.netty.handler.codec.http2.Http2Exception)) {
       ctx.close();
     }

@@ -426,8 +426,9 @@ final class Http1Connection extends ChannelDuplexHandler {
       return;
     }
     c.channel().config().setAutoRead(true);
+    // feed queued messages until a request waits for its response (its content included)
     Object next;
-    while (current == null && !closing && (next = pending.poll()) != null) {
+    while (!closing && (current == null || !current.requestComplete) && (next = pending.poll()) != null) {
       process(next);
     }
     startIdle();

@@ -58,8 +58,8 @@ final class Pipelines {
     H2Connection h2 = new H2Connection(engine, id, tls);
     p.addLast(ContinuationGuard.NAME, new ContinuationGuard(engine.config.http2Limits(), true));
     p.addLast("h2-codec", h2.codec());
-    p.addLast("h2-connection", h2);
     p.addLast("h2-multiplex", h2.multiplexer());
+    p.addLast("h2-connection", h2);
   }
 
   /** The TLS session as handlers see it; the peer chain only when the client presented one. */
@@ -100,7 +100,7 @@ final class Pipelines {
               return null;
             }
             H2Connection h2 = new H2Connection(engine, id, null);
-            return new Http2ServerUpgradeCodec("h2-codec", h2.codec(), h2, h2.multiplexer());
+            return new Http2ServerUpgradeCodec("h2-codec", h2.codec(), h2.multiplexer(), h2);
           },
           MAX_UPGRADE_BODY);
     }

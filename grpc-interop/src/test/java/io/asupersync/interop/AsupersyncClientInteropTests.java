@@ -200,16 +200,26 @@ class AsupersyncClientInteropTests {
 
   @Test
   void timeoutOnSleepingServer() throws Exception {
-    emptyUnary(); // connected before the 1 ms deadline starts
+    Outcome<StreamingOutputCallResponse> outcome = sleepingCall(Duration.ofMillis(1));
+    assertThat(Status.fromOutcome(outcome).code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED);
+  }
+
+  @Test
+  void callerDeadlineResetsTheCallOnTheServer() throws Exception {
+    emptyUnary(); // connected before the deadline starts
     service.cancelled.clear();
-    Outcome<StreamingOutputCallResponse> outcome =
-        runtime.run(cx -> cx.scope(RegionPolicy.FAIL_FAST, Budget.timeout(cx.now(), Duration.ofMillis(1)), c -> {
+    Outcome<StreamingOutputCallResponse> outcome = sleepingCall(Duration.ofMillis(300));
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Cancelled.class, c -> assertThat(c.reason().kind()).isEqualTo(CancelKind.DEADLINE));
+    assertThat(service.cancelled.poll(10, TimeUnit.SECONDS)).isEqualTo("FullDuplexCall");
+  }
+
+  /** A FullDuplexCall that sends one request and waits for a reply that never comes, within {@code timeout}. */
+  private static Outcome<StreamingOutputCallResponse> sleepingCall(Duration timeout) throws Exception {
+    return runtime.run(cx -> cx.scope(RegionPolicy.FAIL_FAST, Budget.timeout(cx.now(), timeout), c -> {
           ClientCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call = client.start(c, TestServiceMethods.FULL_DUPLEX_CALL);
           call.send(c, StreamingOutputCallRequest.newBuilder().setPayload(payload(27182)).build());
           return call.next(c);
         })).orThrow();
-    assertThat(Status.fromOutcome(outcome).code()).isEqualTo(StatusCode.DEADLINE_EXCEEDED);
-    assertThat(service.cancelled.poll(10, TimeUnit.SECONDS)).isEqualTo("FullDuplexCall");
   }
 
   @Test

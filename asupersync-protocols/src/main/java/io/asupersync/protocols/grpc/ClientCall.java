@@ -420,11 +420,11 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
       status = finalStatus;
       trailers = finalTrailers;
       w = waiter;
+      client.callEnded(method, finalStatus); // before the caller can see the end
     } finally {
       lock.unlock();
     }
     wake(w);
-    client.callEnded(method, finalStatus);
     return true;
   }
 

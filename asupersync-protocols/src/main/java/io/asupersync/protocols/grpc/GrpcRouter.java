@@ -239,6 +239,7 @@ public final class GrpcRouter implements HttpHandler {
     @Override
     public void send(Cx cx, Resp message) throws GrpcStatusException {
       byte[] framed = call.frame(message);
+      call.commitHeaders(); // the head goes out with the first message: later addHeader calls fail
       try {
         out.send(cx, framed);
       } catch (ChannelClosedException e) {

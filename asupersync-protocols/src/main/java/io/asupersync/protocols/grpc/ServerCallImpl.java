@@ -39,7 +39,7 @@ final class ServerCallImpl<Req, Resp> implements ServerCall, MessageReader<Req> 
   private final HttpHeaders.Builder trailers = HttpHeaders.builder();
   private long headerBytes;
   private long trailerBytes;
-  private boolean headersSent;
+  private @Nullable HttpHeaders head;
 
   ServerCallImpl(MethodDescriptor<Req, Resp> method, HttpRequest request, @Nullable Instant deadline, GrpcLimits limits, GrpcRouter.Tracer tracer) {
     this.method = method;
@@ -79,7 +79,7 @@ final class ServerCallImpl<Req, Resp> implements ServerCall, MessageReader<Req> 
 
   @Override
   public synchronized void addHeader(String name, String value) {
-    if (headersSent) {
+    if (head != null) {
       throw new IllegalStateException("response headers were already sent");
     }
     headerBytes = checkMetadata(name, value, headerBytes);
@@ -110,9 +110,14 @@ final class ServerCallImpl<Req, Resp> implements ServerCall, MessageReader<Req> 
     return size;
   }
 
-  /** The response head (protocol fields, then the application's); closes it to {@link #addHeader}. */
+  /**
+   * The response head (protocol fields, then the application's); closes it to {@link #addHeader}. The
+   * same head on every call: the first one decides.
+   */
   synchronized HttpHeaders commitHeaders() {
-    headersSent = true;
+    if (head != null) {
+      return head;
+    }
     HttpHeaders.Builder b =
         HttpHeaders.builder()
             .add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.APPLICATION_GRPC)
@@ -120,7 +125,8 @@ final class ServerCallImpl<Req, Resp> implements ServerCall, MessageReader<Req> 
     for (Map.Entry<String, String> field : headers.build()) {
       b.add(field.getKey(), field.getValue());
     }
-    return b.build();
+    head = b.build();
+    return head;
   }
 
   /** Trailers for {@code status}: the status fields, then the application's and the exception's. */

@@ -28,7 +28,7 @@ final class Pipelines {
 
   static final String H1_GUARD = "http1-guard";
   static final String H2C_UPGRADE = "h2c-upgrade";
-  /** Largest body of an h2c upgrade request we aggregate; larger ones are served over HTTP/1.1. */
+  /** Aggregation cap of Netty's upgrade handler; we only upgrade requests without a body. */
   private static final int MAX_UPGRADE_BODY = 16 * 1024;
 
   private Pipelines() {}
@@ -83,6 +83,8 @@ final class Pipelines {
    * passed on to the connection handler, which answers it.
    */
   private static final class H2cUpgradeHandler extends HttpServerUpgradeHandler {
+    private final int maxHeaders;
+
     H2cUpgradeHandler(HttpServerCodec codec, ServerEngine engine, long id) {
       super(
           new SourceCodec() {
@@ -103,6 +105,7 @@ final class Pipelines {
             return new Http2ServerUpgradeCodec("h2-codec", h2.codec(), h2.multiplexer(), h2);
           },
           MAX_UPGRADE_BODY);
+      this.maxHeaders = engine.config.http1Limits().maxHeaders();
     }
 
     @Override
@@ -114,8 +117,12 @@ final class Pipelines {
       if (!upgrade.toLowerCase(Locale.ROOT).contains("h2c")) {
         return false;
       }
+      // only requests that pass the HTTP/1.1 checks and carry no body; the rest are served over HTTP/1.1
       var h = req.headers();
-      return h.getAll(HttpHeaderNames.HOST).size() == 1 && !h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+      return h.size() <= maxHeaders
+          && h.getAll(HttpHeaderNames.HOST).size() == 1
+          && !h.contains(HttpHeaderNames.TRANSFER_ENCODING)
+          && h.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) == 0;
     }
   }
 }

@@ -13,7 +13,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
@@ -25,7 +24,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
@@ -480,7 +478,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
       if (event instanceof Http2ResetFrame reset) {
-        complete(statusForReset(reset.errorCode()), HttpHeaders.empty());
+        complete(ClientHeaders.statusForReset(reset.errorCode()), HttpHeaders.empty());
       }
       ctx.fireUserEventTriggered(event);
     }
@@ -531,7 +529,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
       }
       if (!sawHeaders) {
         sawHeaders = true;
-        Status broken = checkResponseHeaders(headers);
+        Status broken = ClientHeaders.checkResponse(headers);
         if (broken != null) {
           fail(broken);
           return;
@@ -542,7 +540,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
           Waker w;
           lock.lock();
           try {
-            responseHeaders = metadata(headers);
+            responseHeaders = ClientHeaders.metadata(headers);
             w = waiter;
           } finally {
             lock.unlock();
@@ -561,7 +559,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
         return;
       }
       Status finalStatus = GrpcHeaders.statusFromTrailers(headers.get(GrpcHeaders.GRPC_STATUS), headers.get(GrpcHeaders.GRPC_MESSAGE));
-      complete(finalStatus, metadata(headers));
+      complete(finalStatus, ClientHeaders.metadata(headers));
       Http2StreamChannel s = stream;
       if (s != null) {
         s.close(); // resets the stream if we had not half-closed; the server is done with it
@@ -598,88 +596,5 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
       lock.unlock();
     }
     wake(w);
-  }
-
-  /** A status when the response headers are not those of a gRPC response, else null. */
-  private static @Nullable Status checkResponseHeaders(Http2Headers headers) {
-    CharSequence httpStatus = headers.status();
-    if (httpStatus == null || !"200".contentEquals(httpStatus)) {
-      int code;
-      try {
-        code = httpStatus == null ? 0 : Integer.parseInt(httpStatus.toString());
-      } catch (NumberFormatException e) {
-        code = 0;
-      }
-      return GrpcHeaders.statusForHttp(code);
-    }
-    if (!GrpcHeaders.isGrpcContentType(headers.get(GrpcHeaders.CONTENT_TYPE))) {
-      return Status.of(StatusCode.UNKNOWN, "response is not gRPC (content-type " + headers.get(GrpcHeaders.CONTENT_TYPE) + ")");
-    }
-    return null;
-  }
-
-  /** Application metadata: every field but pseudo-headers and the protocol's own. */
-  static HttpHeaders metadata(Http2Headers headers) {
-    HttpHeaders.Builder builder = HttpHeaders.builder();
-    for (Map.Entry<CharSequence, CharSequence> field : headers) {
-      String name = field.getKey().toString();
-      if (name.startsWith(":")
-          || name.equals(GrpcHeaders.GRPC_STATUS)
-          || name.equals(GrpcHeaders.GRPC_MESSAGE)
-          || name.equals(GrpcHeaders.CONTENT_TYPE)
-          || name.equals(GrpcHeaders.GRPC_ENCODING)
-          || name.equals(GrpcHeaders.GRPC_ACCEPT_ENCODING)) {
-        continue;
-      }
-      builder.add(name, field.getValue().toString());
-    }
-    return builder.build();
-  }
-
-  private static Status statusForReset(long errorCode) {
-    Http2Error error = Http2Error.valueOf(errorCode);
-    if (error == null) {
-      return Status.of(StatusCode.INTERNAL, "stream reset with code " + errorCode);
-    }
-    return switch (error) {
-      case CANCEL -> Status.of(StatusCode.CANCELLED, "stream reset by the server (CANCEL)");
-      case REFUSED_STREAM -> Status.of(StatusCode.UNAVAILABLE, "stream refused by the server");
-      case ENHANCE_YOUR_CALM -> Status.of(StatusCode.RESOURCE_EXHAUSTED, "stream reset by the server (ENHANCE_YOUR_CALM)");
-      case INADEQUATE_SECURITY -> Status.of(StatusCode.PERMISSION_DENIED, "stream reset by the server (INADEQUATE_SECURITY)");
-      default -> Status.of(StatusCode.INTERNAL, "stream reset by the server (" + error + ")");
-    };
-  }
-
-  static Http2Headers requestHeaders(
-      MethodDescriptor<?, ?> method, String scheme, String authority, @Nullable String timeout, HttpHeaders metadata, boolean gzip) {
-    Http2Headers headers =
-        new DefaultHttp2Headers()
-            .method("POST")
-            .scheme(scheme)
-            .path(method.path())
-            .authority(authority);
-    if (timeout != null) {
-      headers.add(GrpcHeaders.GRPC_TIMEOUT, timeout);
-    }
-    headers
-        .add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.APPLICATION_GRPC)
-        .add(GrpcHeaders.TE, GrpcHeaders.TRAILERS)
-        .add("user-agent", GrpcClient.USER_AGENT)
-        .add(GrpcHeaders.GRPC_ACCEPT_ENCODING, GrpcHeaders.ACCEPTED_ENCODINGS);
-    if (gzip) {
-      headers.add(GrpcHeaders.GRPC_ENCODING, "gzip");
-    }
-    forEachMetadata(metadata, (name, value) -> headers.add(name, value));
-    return headers;
-  }
-
-  /** Hands out the fields of {@code metadata}, refusing names an application may not set. */
-  static void forEachMetadata(HttpHeaders metadata, java.util.function.BiConsumer<String, String> sink) {
-    for (Map.Entry<String, String> field : metadata) {
-      if (!GrpcHeaders.isApplicationMetadataName(field.getKey())) {
-        throw new IllegalArgumentException("'" + field.getKey() + "' is not an application metadata name");
-      }
-      sink.accept(field.getKey(), field.getValue());
-    }
   }
 }

@@ -167,7 +167,7 @@ public final class GrpcClient implements AutoCloseable {
       timeout = GrpcTimeout.encode(left);
     }
     Http2Headers headers =
-        ClientCall.requestHeaders(method, sslContext != null ? "https" : "http", authority, timeout, metadata, gzipRequests);
+        ClientHeaders.request(method, sslContext != null ? "https" : "http", authority, timeout, metadata, gzipRequests);
     Channel channel = connection(cx);
     ClientCall<Req, Resp> call = new ClientCall<>(this, method, channel, limits);
     call.open(channel, headers, flush);

@@ -72,10 +72,6 @@ public final class GrpcRouter implements HttpHandler {
     return server.streamRoute("POST", ROUTE, this);
   }
 
-  public GrpcLimits limits() {
-    return limits;
-  }
-
   @Override
   public HttpResponse handle(Cx cx, HttpRequest request) throws Exception {
     if (request.protocol() != HttpProtocol.HTTP_2) {

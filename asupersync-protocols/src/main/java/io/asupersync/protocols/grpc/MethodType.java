@@ -11,11 +11,6 @@ public enum MethodType {
   /** A stream each way, independent of each other. */
   BIDI_STREAMING;
 
-  /** Whether the client sends exactly one message. */
-  public boolean clientSendsOne() {
-    return this == UNARY || this == SERVER_STREAMING;
-  }
-
   /** Whether the server sends exactly one message on success. */
   public boolean serverSendsOne() {
     return this == UNARY || this == CLIENT_STREAMING;

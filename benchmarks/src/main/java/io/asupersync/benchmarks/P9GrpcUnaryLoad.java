@@ -3,6 +3,8 @@ package io.asupersync.benchmarks;
 import com.google.protobuf.ByteString;
 import io.asupersync.Runtime;
 import io.asupersync.interop.InteropTestService;
+import io.asupersync.interop.TestServiceMethods;
+import io.asupersync.protocols.grpc.GrpcService;
 import io.asupersync.protocols.grpc.GrpcRouter;
 import io.asupersync.protocols.http.AsupersyncServer;
 import io.grpc.ManagedChannel;
@@ -28,20 +30,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * P9: unary gRPC calls per second of our server against grpc-java's server, the same service and the
  * same load client, in one run.
  *
- * <p>Both servers run in this JVM on loopback and serve {@code grpc.testing.TestService/UnaryCall}: ours
- * through {@link InteropTestService} on an {@link AsupersyncServer}, grpc-java's through its Netty server
- * with the same behaviour (a response with {@code response_size} zero bytes), registered without code
- * generation, default executor. The load client is h2load (nghttp2, C, external process): the same
- * request bytes, connections and concurrent streams for both; each 2xx is one call. Before and after the
- * load, a grpc-java client checks each server answers the call with OK and the right payload, so the
- * 2xx counted are real gRPC successes.
+ * <p>Both servers run in this JVM on loopback and serve {@code grpc.testing.TestService/UnaryCall} the
+ * way {@link InteropTestService} does (a response with {@code response_size} zero bytes): ours on an
+ * {@link AsupersyncServer}, grpc-java's on its Netty server (registered without code generation, default
+ * executor). The load client is h2load (nghttp2, C, external process): the same request bytes,
+ * connections and concurrent streams for both. A gRPC error is also HTTP 200, so each measurement also
+ * checks that the server's handler completed at least as many calls as h2load counted 2xx; before and
+ * after the load a grpc-java client checks each server answers the call with OK and the right payload.
  *
  * <p>Order: warm-up of each server (5-second loads until two in a row agree within 10 %), then {@code
  * rounds} alternating measurements (ours, grpc-java, ...); the ratio is the median of ours over the
@@ -79,7 +83,7 @@ public final class P9GrpcUnaryLoad {
 
     try (Runtime runtime = Runtime.builder().build()) {
       AsupersyncServer ours =
-          GrpcRouter.builder().service(InteropTestService.create()).build()
+          GrpcRouter.builder().service(ourService()).build()
               .installOn(AsupersyncServer.builder(runtime).bindAddress(InetAddress.getLoopbackAddress()).cleartextPort(0))
               .start();
       Server peer =
@@ -96,8 +100,8 @@ public final class P9GrpcUnaryLoad {
         List<Double> oursQps = new ArrayList<>();
         List<Double> peerQps = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-          oursQps.add(load("ours", ourPort, body, connections, streams, measure));
-          peerQps.add(load("grpc-java", peerPort, body, connections, streams, measure));
+          oursQps.add(load("ours", ourPort, body, connections, streams, measure, OURS_OK));
+          peerQps.add(load("grpc-java", peerPort, body, connections, streams, measure, PEER_OK));
         }
         check(ourPort, request, payload);
         check(peerPort, request, payload);
@@ -113,6 +117,29 @@ public final class P9GrpcUnaryLoad {
     }
   }
 
+  /** Calls each server's handler completed: h2load counts any 2xx, and a gRPC error is a 2xx too. */
+  private static final AtomicLong OURS_OK = new AtomicLong();
+  private static final AtomicLong PEER_OK = new AtomicLong();
+
+  /** Our UnaryCall, as {@link InteropTestService} serves it, counting the calls it answers. */
+  private static GrpcService ourService() {
+    return GrpcService.builder(TestServiceMethods.SERVICE)
+        .unary(TestServiceMethods.UNARY_CALL, (cx, call, req) -> {
+          SimpleResponse response = response(req);
+          OURS_OK.incrementAndGet();
+          return response;
+        })
+        .build();
+  }
+
+  private static SimpleResponse response(SimpleRequest req) {
+    SimpleResponse.Builder response = SimpleResponse.newBuilder();
+    if (req.getResponseSize() > 0) {
+      response.setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[req.getResponseSize()])));
+    }
+    return response.build();
+  }
+
   /** grpc-java's server for UnaryCall with the same behaviour as ours, without generated stubs. */
   private static ServerServiceDefinition grpcJavaService() {
     MethodDescriptor<SimpleRequest, SimpleResponse> unary =
@@ -124,12 +151,9 @@ public final class P9GrpcUnaryLoad {
             .build();
     return ServerServiceDefinition.builder("grpc.testing.TestService")
         .addMethod(unary, ServerCalls.asyncUnaryCall((req, responses) -> {
-          SimpleResponse.Builder response = SimpleResponse.newBuilder();
-          if (req.getResponseSize() > 0) {
-            response.setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[req.getResponseSize()])));
-          }
-          responses.onNext(response.build());
+          responses.onNext(response(req));
           responses.onCompleted();
+          PEER_OK.incrementAndGet();
         }))
         .build();
   }
@@ -142,7 +166,7 @@ public final class P9GrpcUnaryLoad {
       throws IOException, InterruptedException {
     double previous = -1;
     for (int spent = 0; spent < maxSeconds; spent += 5) {
-      double qps = load("warm-up " + label, port, body, connections, streams, 5);
+      double qps = load("warm-up " + label, port, body, connections, streams, 5, null);
       if (previous > 0 && Math.abs(qps - previous) <= 0.1 * Math.max(qps, previous)) {
         return;
       }
@@ -170,8 +194,14 @@ public final class P9GrpcUnaryLoad {
     }
   }
 
-  /** Runs h2load for {@code seconds} against {@code port}; returns requests per second (all must be 2xx). */
-  private static double load(String label, int port, Path body, int connections, int streams, int seconds) throws IOException, InterruptedException {
+  /**
+   * Runs h2load for {@code seconds} against {@code port}; returns requests per second. Every response
+   * must be 2xx and, when {@code handled} is given, the server's handler must have completed at least
+   * as many calls (a gRPC error answer is a 2xx too, so the 2xx alone prove nothing).
+   */
+  private static double load(String label, int port, Path body, int connections, int streams, int seconds, @Nullable AtomicLong handled)
+      throws IOException, InterruptedException {
+    long before = handled == null ? 0 : handled.get();
     List<String> command = List.of(
         "h2load", "-D", Integer.toString(seconds), "-c", Integer.toString(connections), "-m", Integer.toString(streams), "-t", "1",
         "-d", body.toString(), "-H", "content-type: application/grpc", "-H", "te: trailers",
@@ -190,8 +220,13 @@ public final class P9GrpcUnaryLoad {
     if (bad > 0 || Long.parseLong(status.group(1)) == 0) {
       throw new IllegalStateException(label + ": responses other than 2xx:\n" + output);
     }
+    long ok = Long.parseLong(status.group(1));
+    if (handled != null && handled.get() - before < ok) {
+      throw new IllegalStateException(label + ": h2load counted " + ok + " 2xx, the handler completed " + (handled.get() - before));
+    }
     double qps = Double.parseDouble(rps.group(1));
-    System.out.printf(Locale.ROOT, "  %-18s %10.0f req/s (%s 2xx)%n", label, qps, status.group(1));
+    System.out.printf(Locale.ROOT, "  %-18s %10.0f req/s (%d 2xx%s)%n", label, qps, ok,
+        handled == null ? "" : ", " + (handled.get() - before) + " completed by the handler");
     return qps;
   }
 

@@ -26,7 +26,10 @@ import java.time.Duration;
  * @param maxPendingControlFrames queued control frames (SETTINGS and PING acks, RST_STREAM) before the
  *     connection is closed as a flood, default 10,000
  * @param maxHpackTableBytes largest HPACK dynamic table we keep for the peer's encoder, default 1 MiB
- * @param maxHpackStringBytes largest decoded HPACK string, default 256 KiB
+ * @param maxHpackStringBytes largest decoded HPACK string, default 256 KiB; Netty's decoder also bounds
+ *     every string by {@code maxHeaderListBytes}, so the effective cap is the smaller of the two
+ * @param maxBodyBytes request body size on one stream, default 16 MiB (413 when declared larger, the
+ *     body read fails with 413 when it grows larger)
  */
 public record Http2Limits(
     int maxFrameSize,
@@ -41,7 +44,10 @@ public record Http2Limits(
     Duration resetWindow,
     int maxPendingControlFrames,
     int maxHpackTableBytes,
-    int maxHpackStringBytes) {
+    int maxHpackStringBytes,
+    long maxBodyBytes) {
+
+  private static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
 
   public Http2Limits {
     if (maxFrameSize < 16384 || maxFrameSize > 16_777_215) {
@@ -59,6 +65,39 @@ public record Http2Limits(
     positive("maxPendingControlFrames", maxPendingControlFrames);
     positive("maxHpackTableBytes", maxHpackTableBytes);
     positive("maxHpackStringBytes", maxHpackStringBytes);
+    positive("maxBodyBytes", maxBodyBytes);
+  }
+
+  /** The limits without a body limit of their own: the body limit is the default, 16 MiB. */
+  public Http2Limits(
+      int maxFrameSize,
+      int maxHeaderListBytes,
+      int maxConcurrentStreams,
+      int initialWindowBytes,
+      Duration continuationTimeout,
+      int maxHeaderFragmentBytes,
+      int maxContinuationFrames,
+      int maxResetsPerWindow,
+      int maxEncoderResetsPerWindow,
+      Duration resetWindow,
+      int maxPendingControlFrames,
+      int maxHpackTableBytes,
+      int maxHpackStringBytes) {
+    this(
+        maxFrameSize,
+        maxHeaderListBytes,
+        maxConcurrentStreams,
+        initialWindowBytes,
+        continuationTimeout,
+        maxHeaderFragmentBytes,
+        maxContinuationFrames,
+        maxResetsPerWindow,
+        maxEncoderResetsPerWindow,
+        resetWindow,
+        maxPendingControlFrames,
+        maxHpackTableBytes,
+        maxHpackStringBytes,
+        DEFAULT_MAX_BODY);
   }
 
   /** The defaults from the design. */
@@ -77,6 +116,53 @@ public record Http2Limits(
         Duration.ofSeconds(30),
         10_000,
         1024 * 1024,
-        256 * 1024);
+        256 * 1024,
+        DEFAULT_MAX_BODY);
+  }
+
+
+  // Copies with one limit changed; each validates like the constructor.
+
+  public Http2Limits withMaxFrameSize(int value) {
+    return new Http2Limits(value, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withMaxHeaderListBytes(int value) {
+    return new Http2Limits(maxFrameSize, value, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withMaxConcurrentStreams(int value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, value, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withInitialWindowBytes(int value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, value, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withContinuationTimeout(Duration value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, value, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withMaxHeaderFragmentBytes(int value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, value, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withMaxContinuationFrames(int value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, value, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withMaxResetsPerWindow(int value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, value, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withMaxEncoderResetsPerWindow(int value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, value, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withResetWindow(Duration value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, value, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withMaxPendingControlFrames(int value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, value, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withMaxHpackTableBytes(int value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, value, maxHpackStringBytes, maxBodyBytes);
+  }
+  public Http2Limits withMaxHpackStringBytes(int value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, value, maxBodyBytes);
+  }
+  public Http2Limits withMaxBodyBytes(long value) {
+    return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, value);
   }
 }

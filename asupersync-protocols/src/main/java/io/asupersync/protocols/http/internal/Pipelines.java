@@ -1,0 +1,121 @@
+package io.asupersync.protocols.http.internal;
+
+import io.asupersync.protocols.http.Http1Limits;
+import io.asupersync.protocols.http.TlsInfo;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
+
+/** Builds the HTTP/1.1 and HTTP/2 pipelines of a connection (event loop). */
+final class Pipelines {
+
+  static final String H1_GUARD = "http1-guard";
+  static final String H2C_UPGRADE = "h2c-upgrade";
+  /** Largest body of an h2c upgrade request we aggregate; larger ones are served over HTTP/1.1. */
+  private static final int MAX_UPGRADE_BODY = 16 * 1024;
+
+  private Pipelines() {}
+
+  static void http1(ChannelPipeline p, ServerEngine engine, long id, @Nullable TlsInfo tls) {
+    Http1Limits limits = engine.config.http1Limits();
+    Http1Connection connection = new Http1Connection(engine, id, tls);
+    HttpServerCodec codec =
+        new HttpServerCodec(
+            new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxInitialLineBytes())
+                .setMaxHeaderSize(limits.maxHeaderBytes())
+                .setMaxChunkSize(64 * 1024)
+                .setValidateHeaders(true)
+                .setAllowDuplicateContentLengths(false)
+                .setUseRfc9112TransferEncoding(true)
+                .setStrictLineParsing(true));
+    p.addLast(H1_GUARD, new Http1ByteGuard(connection));
+    p.addLast(Http1UpgradeHandler.CODEC_NAME, codec);
+    if (tls == null) {
+      p.addLast(H2C_UPGRADE, new H2cUpgradeHandler(codec, engine, id));
+    }
+    p.addLast(Http1Connection.NAME, connection);
+  }
+
+  static void http2(ChannelPipeline p, ServerEngine engine, long id, @Nullable TlsInfo tls) {
+    H2Connection h2 = new H2Connection(engine, id, tls);
+    p.addLast(ContinuationGuard.NAME, new ContinuationGuard(engine.config.http2Limits(), true));
+    p.addLast("h2-codec", h2.codec());
+    p.addLast("h2-multiplex", h2.multiplexer());
+    p.addLast("h2-connection", h2);
+  }
+
+  /** The TLS session as handlers see it; the peer chain only when the client presented one. */
+  static TlsInfo tlsInfo(SslHandler ssl) {
+    SSLSession session = ssl.engine().getSession();
+    List<X509Certificate> peers = new ArrayList<>();
+    try {
+      for (Certificate c : session.getPeerCertificates()) {
+        if (c instanceof X509Certificate x) {
+          peers.add(x);
+        }
+      }
+    } catch (SSLPeerUnverifiedException e) {
+      // no client certificate: not mTLS
+    }
+    return new TlsInfo(session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol(), peers);
+  }
+
+  /**
+   * Netty's h2c upgrade (RFC 7540 3.2) for requests that passed our HTTP/1.1 checks; anything else is
+   * passed on to the connection handler, which answers it.
+   */
+  private static final class H2cUpgradeHandler extends HttpServerUpgradeHandler {
+    H2cUpgradeHandler(HttpServerCodec codec, ServerEngine engine, long id) {
+      super(
+          new SourceCodec() {
+            @Override
+            public void upgradeFrom(ChannelHandlerContext ctx) {
+              ChannelPipeline p = ctx.pipeline();
+              p.remove(H1_GUARD);
+              p.remove(codec);
+              p.remove(Http1Connection.NAME);
+              p.addBefore(ctx.name(), ContinuationGuard.NAME, new ContinuationGuard(engine.config.http2Limits(), true));
+            }
+          },
+          protocol -> {
+            if (!AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)) {
+              return null;
+            }
+            H2Connection h2 = new H2Connection(engine, id, null);
+            return new Http2ServerUpgradeCodec("h2-codec", h2.codec(), h2.multiplexer(), h2);
+          },
+          MAX_UPGRADE_BODY);
+    }
+
+    @Override
+    protected boolean shouldHandleUpgradeRequest(HttpRequest req) {
+      if (!req.decoderResult().isSuccess() || req instanceof FullHttpRequest) {
+        return false;
+      }
+      String upgrade = req.headers().get(HttpHeaderNames.UPGRADE, "");
+      if (!upgrade.toLowerCase(Locale.ROOT).contains("h2c")) {
+        return false;
+      }
+      var h = req.headers();
+      return h.getAll(HttpHeaderNames.HOST).size() == 1 && !h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+    }
+  }
+}

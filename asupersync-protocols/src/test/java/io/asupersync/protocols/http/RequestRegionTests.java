@@ -1,0 +1,90 @@
+package io.asupersync.protocols.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asupersync.CancelKind;
+import io.asupersync.CancelReason;
+import io.asupersync.CancelledException;
+import io.asupersync.TaskHandle;
+import io.asupersync.trace.TraceKind;
+import io.netty.handler.codec.http2.Http2Error;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** Each request is a region: a client that goes away cancels the handler and every task it spawned. */
+class RequestRegionTests extends ServerTestSupport {
+
+  private final Queue<CancelReason> childReasons = new ConcurrentLinkedQueue<>();
+  private final Queue<String> finalized = new ConcurrentLinkedQueue<>();
+  private final CountDownLatch childrenWaiting = new CountDownLatch(3);
+
+  /** Spawns three children that wait forever, then waits on them. */
+  private final HttpHandler fanOut =
+      (cx, request) -> {
+        cx.defer(c -> finalized.add("request region"));
+        List<TaskHandle<Void>> children = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          int n = i;
+          children.add(
+              cx.spawn(
+                  c -> {
+                    try {
+                      childrenWaiting.countDown();
+                      c.sleep(Duration.ofMinutes(5));
+                      return null;
+                    } catch (CancelledException e) {
+                      childReasons.add(c.cancelReason().orElseThrow());
+                      throw e;
+                    } finally {
+                      finalized.add("child " + n);
+                    }
+                  }));
+        }
+        for (TaskHandle<Void> child : children) {
+          child.join(cx);
+        }
+        return HttpResponse.ok("never");
+      };
+
+  @Test
+  void http2ResetCancelsTheRequestRegionWithItsReason() throws Exception {
+    AsupersyncServer server = start(b -> b.get("/fan", fanOut).get("/ok", OK));
+    try (H2Wire h2 = H2Wire.connect(server.cleartextPort())) {
+      h2.headers(1, H2Wire.get("/fan"), true);
+      childrenWaiting.await();
+      h2.rst(1, Http2Error.CANCEL);
+      assertCancelledAndFinalized("client reset (CANCEL)");
+      h2.headers(3, H2Wire.get("/ok"), true);
+      assertThat(h2.response(3).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void http1DisconnectCancelsTheRequestRegionWithItsReason() throws Exception {
+    AsupersyncServer server = start(b -> b.get("/fan", fanOut).get("/ok", OK));
+    try (RawHttp1 c = RawHttp1.connect(server.cleartextPort())) {
+      c.send("GET /fan HTTP/1.1\r\nHost: x\r\n\r\n");
+      childrenWaiting.await();
+    }
+    assertCancelledAndFinalized("client disconnected");
+    stillServes(server);
+  }
+
+  private void assertCancelledAndFinalized(String message) {
+    await("children cancelled and finalizers run", () -> childReasons.size() == 3 && finalized.size() == 4);
+    for (CancelReason reason : childReasons) {
+      assertThat(reason.root().kind()).isEqualTo(CancelKind.RESOURCE_UNAVAILABLE);
+      assertThat(reason.root().message()).isEqualTo(message);
+    }
+    assertThat(finalized).containsExactlyInAnyOrder("child 0", "child 1", "child 2", "request region");
+    // children end before the region's finalizer runs
+    assertThat(finalized.stream().toList().get(3)).isEqualTo("request region");
+    await("access event with 499", () -> events(TraceKind.ACCESS).stream().anyMatch(e -> e.attributes().get("status").equals("499")));
+    assertThat(events(TraceKind.ACCESS).get(0).attributes()).containsEntry("route", "/fan");
+  }
+}

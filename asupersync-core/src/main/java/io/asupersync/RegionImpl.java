@@ -98,6 +98,7 @@ final class RegionImpl {
     } finally {
       lock.unlock();
     }
+    runtime.regionOpened();
     runtime.trace(TraceKind.REGION_OPENED, scopeOwner.id, child.id, 0, Map.of("parent", Long.toString(id)));
     if (reason != null) {
       child.requestCancel(runtime.parentCancelled(id, reason));
@@ -244,6 +245,7 @@ final class RegionImpl {
     }
     result = runFinalizers(result);
     setState(RegionState.CLOSED);
+    runtime.regionClosed();
     if (parent != null) {
       parent.childClosed(this);
     }

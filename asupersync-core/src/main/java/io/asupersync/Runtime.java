@@ -73,6 +73,9 @@ public final class Runtime implements AutoCloseable {
   private final LongAdder failed = new LongAdder();
   private final LongAdder panicked = new LongAdder();
   private final AtomicLong leaked = new AtomicLong();
+  private final LongAdder[] cancelledByKind = newAdders(CancelKind.values().length);
+  private final LongAdder regionsOpen = new LongAdder();
+  private final LongAdder obligationsReserved = new LongAdder();
   private final boolean traceObligations;
   /** Traces every task-level cancel request and spawn budgets (the lab's oracles read them). */
   final boolean verboseTrace;
@@ -145,6 +148,7 @@ public final class Runtime implements AutoCloseable {
     }
     RegionImpl region = new RegionImpl(nextRegionId(), this, null, null, RegionPolicy.FAIL_FAST, defaultBudget);
     roots.add(region);
+    regionsOpen.increment();
     trace(TraceKind.REGION_OPENED, 0, region.id, 0, Map.of("parent", "0"));
     return region.spawn(name, defaultBudget, body);
   }
@@ -186,7 +190,15 @@ public final class Runtime implements AutoCloseable {
     return new RuntimeSnapshot(clock.now(), regions, tasks, obligations, leakCopy, counters());
   }
 
-  private RuntimeSnapshot.Counters counters() {
+  /**
+   * Totals since the runtime started, without walking the region tree: cheap enough for a metrics
+   * scrape. The values are read one after another, not atomically together.
+   */
+  public RuntimeSnapshot.Counters counters() {
+    EnumMap<CancelKind, Long> byKind = new EnumMap<>(CancelKind.class);
+    for (CancelKind kind : CancelKind.values()) {
+      byKind.put(kind, cancelledByKind[kind.ordinal()].sum());
+    }
     return new RuntimeSnapshot.Counters(
         spawned.sum(),
         completed.sum(),
@@ -195,7 +207,18 @@ public final class Runtime implements AutoCloseable {
         panicked.sum(),
         active.get(),
         leaked.get(),
-        stragglers.size());
+        stragglers.size(),
+        byKind,
+        Math.max(0, regionsOpen.sum()),
+        Math.max(0, obligationsReserved.sum()));
+  }
+
+  private static LongAdder[] newAdders(int n) {
+    LongAdder[] adders = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      adders[i] = new LongAdder();
+    }
+    return adders;
   }
 
   /** The recent structured trace events. */
@@ -329,7 +352,10 @@ public final class Runtime implements AutoCloseable {
     switch (outcome) {
       case Outcome.Ok<?> ok -> {}
       case Outcome.Err<?> err -> failed.increment();
-      case Outcome.Cancelled<?> c -> cancelled.increment();
+      case Outcome.Cancelled<?> c -> {
+        cancelled.increment();
+        cancelledByKind[c.reason().kind().ordinal()].increment();
+      }
       case Outcome.Panicked<?> p -> panicked.increment();
     }
     if (task.straggler) {
@@ -344,6 +370,7 @@ public final class Runtime implements AutoCloseable {
   void rootClosed(RegionImpl root) {
     root.state = RegionState.CLOSED;
     roots.remove(root);
+    regionsOpen.decrement();
     trace(TraceKind.REGION_CLOSED, 0, root.id, 0, Map.of());
   }
 
@@ -367,13 +394,23 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
+  void regionOpened() {
+    regionsOpen.increment();
+  }
+
+  void regionClosed() {
+    regionsOpen.decrement();
+  }
+
   void obligationReserved(ObligationImpl o) {
+    obligationsReserved.increment();
     if (traceObligations) {
       trace(TraceKind.OBLIGATION_RESERVED, o.holder.id, o.region.id, o.id, Map.of("kind", o.kind.name()));
     }
   }
 
   void obligationSettled(ObligationImpl o, ObligationState state) {
+    obligationsReserved.decrement();
     if (traceObligations) {
       trace(
           state == ObligationState.COMMITTED ? TraceKind.OBLIGATION_COMMITTED : TraceKind.OBLIGATION_ABORTED,
@@ -396,6 +433,7 @@ public final class Runtime implements AutoCloseable {
         leaked.decrementAndGet(); // settled concurrently by another thread: not a leak after all
         continue;
       }
+      obligationsReserved.decrement();
       RuntimeSnapshot.ObligationInfo info = o.info();
       infos.add(info);
       synchronized (leaks) {

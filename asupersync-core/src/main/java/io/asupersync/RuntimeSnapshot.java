@@ -2,6 +2,7 @@ package io.asupersync;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -111,6 +112,10 @@ public record RuntimeSnapshot(
    * @param tasksActive tasks not yet finished
    * @param obligationsLeaked obligations leaked
    * @param stragglers tasks left behind by an overrun cleanup budget and still running
+   * @param tasksCancelledByKind tasks that finished Cancelled, by the kind of their own recorded reason;
+   *     every kind is present
+   * @param regionsActive regions opened and not yet closed (root regions included)
+   * @param obligationsActive obligations reserved and not yet committed, aborted or leaked
    */
   public record Counters(
       long tasksSpawned,
@@ -120,5 +125,13 @@ public record RuntimeSnapshot(
       long tasksPanicked,
       long tasksActive,
       long obligationsLeaked,
-      long stragglers) {}
+      long stragglers,
+      Map<CancelKind, Long> tasksCancelledByKind,
+      long regionsActive,
+      long obligationsActive) {
+
+    public Counters {
+      tasksCancelledByKind = Map.copyOf(tasksCancelledByKind);
+    }
+  }
 }

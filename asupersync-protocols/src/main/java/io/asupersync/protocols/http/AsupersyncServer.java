@@ -5,6 +5,9 @@ import io.asupersync.protocols.http.internal.Http1UpgradeHandler;
 import io.asupersync.protocols.http.internal.Router;
 import io.asupersync.protocols.http.internal.ServerConfig;
 import io.asupersync.protocols.http.internal.ServerEngine;
+import io.asupersync.protocols.websocket.WebSocketHandler;
+import io.asupersync.protocols.websocket.WebSocketLimits;
+import io.asupersync.protocols.websocket.internal.WebSocketUpgrade;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -108,6 +111,7 @@ public final class AsupersyncServer implements AutoCloseable {
     private final Router.Builder routes = Router.builder();
     private final List<HttpFilter> filters = new ArrayList<>();
     private final Map<String, Http1UpgradeHandler> upgrades = new LinkedHashMap<>();
+    private @Nullable WebSocketUpgrade websockets;
 
     private Builder(Runtime runtime) {
       this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -217,6 +221,26 @@ public final class AsupersyncServer implements AutoCloseable {
      */
     public Builder http1Upgrade(String token, Http1UpgradeHandler handler) {
       upgrades.put(token.toLowerCase(Locale.ROOT), Objects.requireNonNull(handler, "handler"));
+      return this;
+    }
+
+    /** {@link #websocket(String, WebSocketLimits, List, WebSocketHandler)} with default limits and no subprotocols. */
+    public Builder websocket(String path, WebSocketHandler handler) {
+      return websocket(path, WebSocketLimits.defaults(), List.of(), handler);
+    }
+
+    /**
+     * Serves WebSocket (RFC 6455, upgraded from HTTP/1.1 on either port) on {@code path}, matched
+     * exactly (the query is ignored). Each connection runs {@code handler} in a region of its own.
+     *
+     * @param subprotocols what the endpoint speaks, chosen in the client's order of preference
+     */
+    public Builder websocket(String path, WebSocketLimits limits, List<String> subprotocols, WebSocketHandler handler) {
+      if (websockets == null) {
+        websockets = new WebSocketUpgrade(runtime);
+        http1Upgrade(WebSocketUpgrade.TOKEN, websockets);
+      }
+      websockets.add(path, limits, subprotocols, handler);
       return this;
     }
 

@@ -56,29 +56,36 @@ public record Http1Limits(
       throw new IllegalArgumentException(name + " must be positive, was " + value);
     }
   }
-  // Copies with one limit changed; each validates like the constructor.
 
+  // Copies with one limit changed; each validates like the constructor.
   public Http1Limits withMaxInitialLineBytes(int value) {
     return new Http1Limits(value, maxHeaderBytes, maxHeaders, maxBodyBytes, headerReadTimeout, idleTimeout, maxRequestsPerConnection, requireHost);
   }
+
   public Http1Limits withMaxHeaderBytes(int value) {
     return new Http1Limits(maxInitialLineBytes, value, maxHeaders, maxBodyBytes, headerReadTimeout, idleTimeout, maxRequestsPerConnection, requireHost);
   }
+
   public Http1Limits withMaxHeaders(int value) {
     return new Http1Limits(maxInitialLineBytes, maxHeaderBytes, value, maxBodyBytes, headerReadTimeout, idleTimeout, maxRequestsPerConnection, requireHost);
   }
+
   public Http1Limits withMaxBodyBytes(long value) {
     return new Http1Limits(maxInitialLineBytes, maxHeaderBytes, maxHeaders, value, headerReadTimeout, idleTimeout, maxRequestsPerConnection, requireHost);
   }
+
   public Http1Limits withHeaderReadTimeout(Duration value) {
     return new Http1Limits(maxInitialLineBytes, maxHeaderBytes, maxHeaders, maxBodyBytes, value, idleTimeout, maxRequestsPerConnection, requireHost);
   }
+
   public Http1Limits withIdleTimeout(Duration value) {
     return new Http1Limits(maxInitialLineBytes, maxHeaderBytes, maxHeaders, maxBodyBytes, headerReadTimeout, value, maxRequestsPerConnection, requireHost);
   }
+
   public Http1Limits withMaxRequestsPerConnection(int value) {
     return new Http1Limits(maxInitialLineBytes, maxHeaderBytes, maxHeaders, maxBodyBytes, headerReadTimeout, idleTimeout, value, requireHost);
   }
+
   public Http1Limits withRequireHost(boolean value) {
     return new Http1Limits(maxInitialLineBytes, maxHeaderBytes, maxHeaders, maxBodyBytes, headerReadTimeout, idleTimeout, maxRequestsPerConnection, value);
   }

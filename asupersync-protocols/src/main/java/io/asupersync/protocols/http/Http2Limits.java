@@ -122,46 +122,58 @@ public record Http2Limits(
 
 
   // Copies with one limit changed; each validates like the constructor.
-
   public Http2Limits withMaxFrameSize(int value) {
     return new Http2Limits(value, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withMaxHeaderListBytes(int value) {
     return new Http2Limits(maxFrameSize, value, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withMaxConcurrentStreams(int value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, value, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withInitialWindowBytes(int value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, value, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withContinuationTimeout(Duration value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, value, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withMaxHeaderFragmentBytes(int value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, value, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withMaxContinuationFrames(int value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, value, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withMaxResetsPerWindow(int value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, value, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withMaxEncoderResetsPerWindow(int value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, value, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withResetWindow(Duration value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, value, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withMaxPendingControlFrames(int value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, value, maxHpackTableBytes, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withMaxHpackTableBytes(int value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, value, maxHpackStringBytes, maxBodyBytes);
   }
+
   public Http2Limits withMaxHpackStringBytes(int value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, value, maxBodyBytes);
   }
+
   public Http2Limits withMaxBodyBytes(long value) {
     return new Http2Limits(maxFrameSize, maxHeaderListBytes, maxConcurrentStreams, initialWindowBytes, continuationTimeout, maxHeaderFragmentBytes, maxContinuationFrames, maxResetsPerWindow, maxEncoderResetsPerWindow, resetWindow, maxPendingControlFrames, maxHpackTableBytes, maxHpackStringBytes, value);
   }

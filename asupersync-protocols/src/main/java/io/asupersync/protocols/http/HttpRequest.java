@@ -1,5 +1,6 @@
 package io.asupersync.protocols.http;
 
+import io.asupersync.protocols.tls.TlsInfo;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;

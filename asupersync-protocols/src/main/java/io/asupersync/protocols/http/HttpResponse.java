@@ -84,6 +84,7 @@ public final class HttpResponse {
     private byte[] body = EMPTY;
     private @Nullable BodyWriter writer;
     private HttpHeaders trailers = HttpHeaders.empty();
+    private boolean contentTypeSet;
 
     private Builder(int status) {
       if (status < 200 || status > 999) {
@@ -101,6 +102,7 @@ public final class HttpResponse {
     public Builder header(String name, String value) {
       checkField(name, value);
       headers.add(name, value);
+      contentTypeSet |= name.equalsIgnoreCase("content-type");
       return this;
     }
 
@@ -133,6 +135,7 @@ public final class HttpResponse {
     public Builder contentType(String value) {
       checkField("content-type", value);
       headers.set("content-type", value);
+      contentTypeSet = true;
       return this;
     }
 
@@ -145,8 +148,8 @@ public final class HttpResponse {
 
     /** A UTF-8 text body; sets {@code content-type: text/plain; charset=utf-8} unless one is set. */
     public Builder body(String text) {
-      if (headers.build().first("content-type") == null) {
-        headers.set("content-type", "text/plain; charset=utf-8");
+      if (!contentTypeSet) {
+        contentType("text/plain; charset=utf-8");
       }
       return body(text.getBytes(StandardCharsets.UTF_8));
     }

@@ -21,14 +21,12 @@ import org.jspecify.annotations.Nullable;
  * @param applicationProtocol ALPN result ({@code h2}, {@code http/1.1}), or null when none was agreed
  * @param peerCertificates the peer's chain as verified by the trust source, leaf first; empty when the
  *     peer sent none (a server without client auth never has one)
- * @param peerPrincipal the subject of the peer's leaf certificate, or null when there is none
  */
 public record TlsInfo(
     String protocol,
     String cipherSuite,
     @Nullable String applicationProtocol,
-    List<X509Certificate> peerCertificates,
-    @Nullable Principal peerPrincipal) {
+    List<X509Certificate> peerCertificates) {
 
   public TlsInfo {
     Objects.requireNonNull(protocol, "protocol");
@@ -50,18 +48,21 @@ public record TlsInfo(
   /** From a session; the session does not carry ALPN, so the caller passes it. */
   public static TlsInfo of(SSLSession session, @Nullable String applicationProtocol) {
     List<X509Certificate> chain = new ArrayList<>();
-    Principal principal = null;
     try {
       for (Certificate cert : session.getPeerCertificates()) {
         if (cert instanceof X509Certificate x509) {
           chain.add(x509);
         }
       }
-      principal = session.getPeerPrincipal();
     } catch (SSLPeerUnverifiedException e) {
-      // the peer did not authenticate: no chain, no principal
+      // the peer did not authenticate: no chain
     }
-    return new TlsInfo(session.getProtocol(), session.getCipherSuite(), applicationProtocol, chain, principal);
+    return new TlsInfo(session.getProtocol(), session.getCipherSuite(), applicationProtocol, chain);
+  }
+
+  /** The subject of the peer's verified leaf certificate, when it sent one. */
+  public Optional<Principal> peerPrincipal() {
+    return peerCertificate().map(X509Certificate::getSubjectX500Principal);
   }
 
   /** The peer's leaf certificate, when it sent one. */

@@ -167,6 +167,28 @@ final class H2Wire implements AutoCloseable {
     return f;
   }
 
+  private final java.util.ArrayDeque<Frame> stash = new java.util.ArrayDeque<>();
+
+  /** The next frame of {@code stream} (or a GOAWAY); frames of other streams are kept for later. */
+  private Frame next(int stream) throws IOException {
+    for (java.util.Iterator<Frame> it = stash.iterator(); it.hasNext(); ) {
+      Frame f = it.next();
+      if (f.stream == stream) {
+        it.remove();
+        return f;
+      }
+    }
+    while (true) {
+      Frame f = read();
+      if (f.stream == stream || f.type == GOAWAY) {
+        return f;
+      }
+      if (f.stream != 0) {
+        stash.add(f);
+      }
+    }
+  }
+
   /** Reads frames until one matches; fails on EOF or the socket timeout. */
   Frame await(Predicate<Frame> match) throws IOException {
     while (true) {
@@ -198,12 +220,9 @@ final class H2Wire implements AutoCloseable {
     java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
     java.util.List<Frame> frames = new java.util.ArrayList<>();
     while (true) {
-      Frame f = read();
+      Frame f = next(stream);
       if (f.type == GOAWAY || f.type == RST_STREAM && f.stream == stream) {
         throw new IllegalStateException("stream " + stream + " ended by frame type " + f.type + " error " + f.errorCode());
-      }
-      if (f.stream != stream) {
-        continue;
       }
       frames.add(f);
       if (f.type == HEADERS) {

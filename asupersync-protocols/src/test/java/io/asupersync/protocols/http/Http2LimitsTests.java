@@ -265,6 +265,7 @@ class Http2LimitsTests extends ServerTestSupport {
       assertThat(h2.response(Integer.MAX_VALUE).status()).isEqualTo(200);
       assertThat(h2.closedByPeer()).isTrue();
     }
+    assertThat(events(TraceKind.LIMIT_EXCEEDED)).anyMatch(e -> e.attributes().get("reason").equals("STREAM_IDS_EXHAUSTED"));
     stillServesH2(server);
   }
 }

@@ -219,4 +219,22 @@ class ServerBasicsTests extends ServerTestSupport {
     assertThat(pipelineSeen.get()).contains(Http1UpgradeHandler.CODEC_NAME).doesNotContain("http1", "http1-guard");
   }
 
+
+  @Test
+  void nioTransportServesTheSameAsNative() throws Exception {
+    AsupersyncServer server = start(b -> b.nativeTransport(false).get("/ok", OK));
+    stillServes(server);
+    stillServesH2(server);
+  }
+
+  @Test
+  void expectContinueGetsAnInterimAnswerBeforeTheBody() throws Exception {
+    AsupersyncServer server = start(b -> b.post("/upload", (cx, r) -> HttpResponse.ok(r.body().string(cx))));
+    try (RawHttp1 c = RawHttp1.connect(server.cleartextPort())) {
+      c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+      assertThat(c.readHead().status()).isEqualTo(100);
+      c.send("hello");
+      assertThat(c.read().text()).isEqualTo("hello");
+    }
+  }
 }

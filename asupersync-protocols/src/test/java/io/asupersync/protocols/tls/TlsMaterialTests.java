@@ -156,7 +156,7 @@ class TlsMaterialTests {
         .build();
     try (EchoServer echo = new EchoServer(tls)) {
       assertThat(TlsPeers.exchange(client, "localhost", echo.port(), "m").echoed("m")).isTrue();
-      assertThat(echo.handshakes.poll(5, TimeUnit.SECONDS).peerPrincipal()).isEqualTo(pki.client.getCertificate().getSubjectX500Principal());
+      assertThat(echo.handshakes.poll(5, TimeUnit.SECONDS).peerPrincipal()).contains(pki.client.getCertificate().getSubjectX500Principal());
     }
   }
 

@@ -15,8 +15,6 @@ sealed interface Connection permits H1Connection, H2Connection {
   /** Sends {@code request} on a reservation taken by {@link #tryReserve()}; the response feeds {@code exchange}. */
   void start(ClientRequest request, Origin origin, Exchange exchange);
 
-  boolean isOpen();
-
   /** No exchange in flight. */
   boolean isIdle();
 

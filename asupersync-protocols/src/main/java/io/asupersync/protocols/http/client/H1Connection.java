@@ -163,12 +163,16 @@ final class H1Connection extends ChannelInboundHandlerAdapter implements Connect
       return;
     }
     if (content instanceof LastHttpContent last) {
-      ex.end(convert(last.trailingHeaders()));
       current = null;
-      if (keepAlive && reusable) {
+      // Free the connection before the caller learns the response ended, so its next call finds it idle.
+      // A request it sends runs on this event loop after this read, never in the middle of it.
+      boolean reuse = keepAlive && reusable;
+      if (reuse) {
         busy.set(false);
         pool.released(this);
-      } else {
+      }
+      ex.end(convert(last.trailingHeaders()));
+      if (!reuse) {
         reusable = false;
         channel.close();
       }
@@ -226,11 +230,6 @@ final class H1Connection extends ChannelInboundHandlerAdapter implements Connect
     }
     reusable = false;
     ctx.close();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return reusable && channel.isActive();
   }
 
   @Override

@@ -105,10 +105,6 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Connect
     }
   }
 
-  int activeStreams() {
-    return active.get();
-  }
-
   @Override
   public void start(ClientRequest request, Origin origin, Exchange exchange) {
     streams.open().addListener((Future<Http2StreamChannel> opened) -> {
@@ -302,11 +298,6 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Connect
     connectionError = cause;
     goingAway = true;
     ctx.close();
-  }
-
-  @Override
-  public boolean isOpen() {
-    return !goingAway && channel.isActive();
   }
 
   @Override

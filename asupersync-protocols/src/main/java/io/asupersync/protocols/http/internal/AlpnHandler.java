@@ -1,6 +1,6 @@
 package io.asupersync.protocols.http.internal;
 
-import io.asupersync.protocols.http.TlsInfo;
+import io.asupersync.protocols.tls.TlsInfo;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -20,7 +20,7 @@ final class AlpnHandler extends ApplicationProtocolNegotiationHandler {
 
   @Override
   protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
-    TlsInfo tls = Pipelines.tlsInfo(ctx.pipeline().get(SslHandler.class));
+    TlsInfo tls = TlsInfo.of(ctx.pipeline().get(SslHandler.class));
     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
       Pipelines.http2(ctx.pipeline(), engine, id, tls);
     } else {

@@ -131,6 +131,8 @@ abstract class Exchange {
 
   /** Writes {@code response} from the request region (task thread). */
   final void respond(Cx cx, HttpResponse response) throws Exception {
+    // a handler that returns after its client left (it may not have waited on anything) sends nothing
+    cx.checkpoint();
     boolean headOnly = request.method().equals("HEAD");
     var writer = response.writer();
     if (writer == null || headOnly) {
@@ -140,9 +142,9 @@ abstract class Exchange {
       sendFull(response.status(), response.headers(), response.body(), response.trailers(), headOnly);
       return;
     }
+    awaitWritable(cx);
     headSent = true;
     sentStatus = response.status();
-    awaitWritable(cx);
     sendHead(response.status(), response.headers());
     Sink sink = new Sink(response.trailers());
     writer.writeTo(cx, sink);
@@ -234,10 +236,10 @@ abstract class Exchange {
         request.method().equals("HEAD"));
   }
 
-  /** The exchange is over (any thread, once): access event, connection bookkeeping. */
+  /** The exchange is over (any thread, once): access event (499 when the client left first), bookkeeping. */
   final void complete(int status) {
     if (completed.compareAndSet(false, true)) {
-      engine.access(this, status);
+      engine.access(this, clientGone ? 499 : status);
       onComplete();
     }
   }

@@ -1,7 +1,7 @@
 package io.asupersync.protocols.http.internal;
 
 import io.asupersync.protocols.http.Http2Limits;
-import io.asupersync.protocols.http.TlsInfo;
+import io.asupersync.protocols.tls.TlsInfo;
 import io.asupersync.trace.TraceKind;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,6 +44,7 @@ final class H2Connection extends ChannelDuplexHandler {
   private final Http2MultiplexHandler multiplexer;
   final Set<H2Exchange> exchanges = new HashSet<>();
   private @Nullable ChannelHandlerContext ctx;
+  private boolean windowRaised;
   private boolean goingAway;
   private boolean secondGoAwaySent;
   private @Nullable ScheduledFuture<?> pingTimer;
@@ -106,6 +107,10 @@ final class H2Connection extends ChannelDuplexHandler {
   }
 
   private void raiseConnectionWindow(ChannelHandlerContext ctx) {
+    if (windowRaised) {
+      return;
+    }
+    windowRaised = true;
     long target = Math.min(Integer.MAX_VALUE, (long) engine.config.http2Limits().initialWindowBytes() * CONNECTION_WINDOW_STREAMS);
     int delta = (int) (target - 65_535);
     if (delta > 0) {
@@ -123,14 +128,20 @@ final class H2Connection extends ChannelDuplexHandler {
     ctx.fireChannelRead(msg);
   }
 
-  /** Starts the graceful close (event loop); idempotent. */
-  void goAway(String why) {
+  /**
+   * Starts the graceful close (event loop); idempotent.
+   *
+   * @param limit the limit that forces it (traced), or null for a server shutdown
+   */
+  void goAway(@Nullable String limit) {
     ChannelHandlerContext c = ctx;
     if (goingAway || c == null || !c.channel().isActive()) {
       return;
     }
     goingAway = true;
-    engine.trace(TraceKind.LIMIT_EXCEEDED, "GOAWAY", "HTTP/2", id, 0, why);
+    if (limit != null) {
+      engine.trace(TraceKind.LIMIT_EXCEEDED, limit, "HTTP/2", id, 0, "GOAWAY");
+    }
     c.write(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR).setExtraStreamIds(Integer.MAX_VALUE));
     c.write(new DefaultHttp2PingFrame(SHUTDOWN_PING));
     c.channel().flush();
@@ -154,7 +165,7 @@ final class H2Connection extends ChannelDuplexHandler {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == ServerEngine.SHUTDOWN_EVENT) {
-      goAway("server shutdown");
+      goAway(null);
       return;
     }
     ctx.fireUserEventTriggered(evt);

@@ -67,7 +67,7 @@ final class H2StreamHandler extends ChannelDuplexHandler {
     Http2Headers h = frame.headers();
     int streamId = frame.stream().id();
     if (streamId == Integer.MAX_VALUE) {
-      connection.goAway("stream ids exhausted");
+      connection.goAway("STREAM_IDS_EXHAUSTED");
     }
     HttpHeaders fields = fields(h);
     long contentLength = -1;

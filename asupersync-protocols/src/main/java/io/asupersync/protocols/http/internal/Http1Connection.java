@@ -6,7 +6,8 @@ import io.asupersync.protocols.http.HttpHeaders;
 import io.asupersync.protocols.http.HttpProtocol;
 import io.asupersync.protocols.http.HttpStatusException;
 import io.asupersync.protocols.http.RejectionReason;
-import io.asupersync.protocols.http.TlsInfo;
+import io.asupersync.protocols.tls.TlsInfo;
+import io.asupersync.trace.TraceKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -128,7 +129,7 @@ final class Http1Connection extends ChannelDuplexHandler {
   private void idleTimeout() {
     idleTimer = null;
     if (current == null && headerTimer == null && ctx != null) {
-      engine.trace(io.asupersync.trace.TraceKind.LIMIT_EXCEEDED, "IDLE_TIMEOUT", "HTTP/1.1", id, 0, "idleTimeout=" + limits.idleTimeout());
+      engine.trace(TraceKind.LIMIT_EXCEEDED, "IDLE_TIMEOUT", "HTTP/1.1", id, 0, "idleTimeout=" + limits.idleTimeout());
       closing = true;
       ctx.close();
     }

@@ -1,7 +1,7 @@
 package io.asupersync.protocols.http.internal;
 
 import io.asupersync.protocols.http.Http1Limits;
-import io.asupersync.protocols.http.TlsInfo;
+import io.asupersync.protocols.tls.TlsInfo;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -12,15 +12,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.AsciiString;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 
 /** Builds the HTTP/1.1 and HTTP/2 pipelines of a connection (event loop). */
@@ -28,7 +21,7 @@ final class Pipelines {
 
   static final String H1_GUARD = "http1-guard";
   static final String H2C_UPGRADE = "h2c-upgrade";
-  /** Largest body of an h2c upgrade request we aggregate; larger ones are served over HTTP/1.1. */
+  /** Aggregation cap of Netty's upgrade handler; we only upgrade requests without a body. */
   private static final int MAX_UPGRADE_BODY = 16 * 1024;
 
   private Pipelines() {}
@@ -63,26 +56,13 @@ final class Pipelines {
   }
 
   /** The TLS session as handlers see it; the peer chain only when the client presented one. */
-  static TlsInfo tlsInfo(SslHandler ssl) {
-    SSLSession session = ssl.engine().getSession();
-    List<X509Certificate> peers = new ArrayList<>();
-    try {
-      for (Certificate c : session.getPeerCertificates()) {
-        if (c instanceof X509Certificate x) {
-          peers.add(x);
-        }
-      }
-    } catch (SSLPeerUnverifiedException e) {
-      // no client certificate: not mTLS
-    }
-    return new TlsInfo(session.getProtocol(), session.getCipherSuite(), ssl.applicationProtocol(), peers);
-  }
-
   /**
    * Netty's h2c upgrade (RFC 7540 3.2) for requests that passed our HTTP/1.1 checks; anything else is
    * passed on to the connection handler, which answers it.
    */
   private static final class H2cUpgradeHandler extends HttpServerUpgradeHandler {
+    private final int maxHeaders;
+
     H2cUpgradeHandler(HttpServerCodec codec, ServerEngine engine, long id) {
       super(
           new SourceCodec() {
@@ -103,6 +83,7 @@ final class Pipelines {
             return new Http2ServerUpgradeCodec("h2-codec", h2.codec(), h2.multiplexer(), h2);
           },
           MAX_UPGRADE_BODY);
+      this.maxHeaders = engine.config.http1Limits().maxHeaders();
     }
 
     @Override
@@ -114,8 +95,12 @@ final class Pipelines {
       if (!upgrade.toLowerCase(Locale.ROOT).contains("h2c")) {
         return false;
       }
+      // only requests that pass the HTTP/1.1 checks and carry no body; the rest are served over HTTP/1.1
       var h = req.headers();
-      return h.getAll(HttpHeaderNames.HOST).size() == 1 && !h.contains(HttpHeaderNames.TRANSFER_ENCODING);
+      return h.size() <= maxHeaders
+          && h.getAll(HttpHeaderNames.HOST).size() == 1
+          && !h.contains(HttpHeaderNames.TRANSFER_ENCODING)
+          && h.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) == 0;
     }
   }
 }

@@ -4,7 +4,7 @@ import io.asupersync.protocols.http.HttpHeaders;
 import io.asupersync.protocols.http.HttpProtocol;
 import io.asupersync.protocols.http.HttpRequest;
 import io.asupersync.protocols.http.RequestBody;
-import io.asupersync.protocols.http.TlsInfo;
+import io.asupersync.protocols.tls.TlsInfo;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -47,8 +47,11 @@ import org.jspecify.annotations.Nullable;
 /** The running server: event loops, bound ports, counters, request dispatch and shutdown. */
 public final class ServerEngine {
 
-  /** Fired into every connection's pipeline when the server shuts down. */
-  static final Object SHUTDOWN_EVENT = new Object() {
+  /**
+   * Fired into every connection's pipeline when the server shuts down; public for handlers that took a
+   * connection over through {@link Http1UpgradeHandler} (they close it their own way).
+   */
+  public static final Object SHUTDOWN_EVENT = new Object() {
     @Override
     public String toString() {
       return "ServerShutdown";

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +111,22 @@ class HttpClientTests {
       }
       assertThat(server.connections.get()).isEqualTo(1);
       assertThat(client.connections(server.uri("/"))).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "h2c={0}")
+  @ValueSource(booleans = {false, true})
+  void idleConnectionIsClosedAfterTheIdleTimeout(boolean h2) throws Exception {
+    try (TestHttpServer server = server(h2);
+        HttpClient client = HttpClient.builder(runtime).cleartextHttp2(h2).idleTimeout(Duration.ofMillis(100)).build()) {
+      String body = run(cx -> client.send(cx, ClientRequest.get(server.uri("/hello"))).string(cx));
+      assertThat(body).isEqualTo("hello");
+
+      HttpClientCancellationTests.await(() -> server.closedConnections.get() == 1);
+      assertThat(client.connections(server.uri("/"))).isZero();
+      String again = run(cx -> client.send(cx, ClientRequest.get(server.uri("/hello"))).string(cx));
+      assertThat(again).isEqualTo("hello");
+      assertThat(server.connections.get()).isEqualTo(2);
     }
   }
 

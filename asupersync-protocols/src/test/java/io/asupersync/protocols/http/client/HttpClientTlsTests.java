@@ -78,7 +78,7 @@ class HttpClientTlsTests {
         assertThat(r.protocol()).isEqualTo(ApplicationProtocol.HTTP_2);
         TlsInfo tls = r.tls().orElseThrow();
         assertThat(tls.applicationProtocol()).isEqualTo("h2");
-        assertThat(tls.peerPrincipal().getName()).isEqualTo("CN=localhost");
+        assertThat(tls.peerPrincipal().orElseThrow().getName()).isEqualTo("CN=localhost");
       });
       // one connection per origin: "localhost" and "127.0.0.1" are two origins
       assertThat(server.connections.get()).isEqualTo(2);

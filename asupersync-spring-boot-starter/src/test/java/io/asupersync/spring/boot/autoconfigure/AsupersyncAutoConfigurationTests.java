@@ -3,11 +3,14 @@ package io.asupersync.spring.boot.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asupersync.LeakResponse;
+import io.asupersync.ObligationKind;
+import io.asupersync.Outcome;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -18,34 +21,29 @@ class AsupersyncAutoConfigurationTests {
           .withConfiguration(AutoConfigurations.of(AsupersyncAutoConfiguration.class));
 
   @Test
-  void propertiesBindWithDefaultsWhenNothingIsSet() {
+  void runtimePropertiesBindWithDefaultsWhenNothingIsSet() {
     contextRunner.run(context -> {
-      assertThat(context).hasNotFailed().hasSingleBean(AsupersyncProperties.class);
-      AsupersyncProperties.Runtime runtime = context.getBean(AsupersyncProperties.class).runtime();
+      assertThat(context).hasNotFailed().hasSingleBean(AsupersyncRuntimeProperties.class);
+      AsupersyncRuntimeProperties runtime = context.getBean(AsupersyncRuntimeProperties.class);
       assertThat(runtime.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
       assertThat(runtime.traceCapacity()).isEqualTo(4096);
+      assertThat(runtime.leakResponse()).isEqualTo(LeakResponse.LOG);
+      assertThat(runtime.leakEscalationThreshold()).isNull();
+      assertThat(runtime.defaultRequestBudget()).isEqualTo(Duration.ofSeconds(30));
     });
   }
 
   @Test
-  void propertiesBindOverridesInEveryNotation() {
+  void runtimePropertiesBindOverridesInEveryNotation() {
     contextRunner
-        .withPropertyValues("asupersync.runtime.shutdown-timeout=1500ms", "asupersync.runtime.traceCapacity=128")
+        .withPropertyValues(
+            "asupersync.runtime.shutdown-timeout=1500ms",
+            "asupersync.runtime.traceCapacity=128",
+            "ASUPERSYNC_RUNTIME_DEFAULTREQUESTBUDGET=2s")
         .run(context -> {
-          AsupersyncProperties.Runtime runtime = context.getBean(AsupersyncProperties.class).runtime();
+          AsupersyncRuntimeProperties runtime = context.getBean(AsupersyncRuntimeProperties.class);
           assertThat(runtime.shutdownTimeout()).isEqualTo(Duration.ofMillis(1500));
           assertThat(runtime.traceCapacity()).isEqualTo(128);
-        });
-  }
-
-  @Test
-  void overridingOnePropertyKeepsTheOtherDefault() {
-    contextRunner
-        .withPropertyValues("asupersync.runtime.trace-capacity=16")
-        .run(context -> {
-          AsupersyncProperties.Runtime runtime = context.getBean(AsupersyncProperties.class).runtime();
-          assertThat(runtime.traceCapacity()).isEqualTo(16);
-          assertThat(runtime.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         });
   }
 
@@ -61,19 +59,41 @@ class AsupersyncAutoConfigurationTests {
           assertThat(runtime.trace().capacity()).isEqualTo(32);
           assertThat(runtime.run(cx -> cx.spawn(c -> 41).join(cx).orThrow() + 1).orThrow()).isEqualTo(42);
           assertThat(runtime.isShutdown()).isFalse();
-          assertThat(context.getBean(AsupersyncProperties.class).runtime().leakResponse())
-              .isEqualTo(LeakResponse.RECOVER);
         });
     assertThat(created.get().isShutdown()).isTrue();
   }
 
   @Test
-  void runtimeBacksOffWhenTheUserDefinesOne() {
-    io.asupersync.Runtime own = io.asupersync.Runtime.builder().build();
+  void leakEscalationThresholdTurnsLaterLeaksIntoPanics() {
     contextRunner
-        .withBean("myRuntime", io.asupersync.Runtime.class, () -> own)
-        .run(context -> assertThat(context).getBean(io.asupersync.Runtime.class).isSameAs(own));
-    own.close();
+        .withPropertyValues("asupersync.runtime.leak-response=silent", "asupersync.runtime.leak-escalation-threshold=1")
+        .run(context -> {
+          io.asupersync.Runtime runtime = context.getBean(io.asupersync.Runtime.class);
+          Outcome<Object> first = runtime.run(cx -> cx.reserve(ObligationKind.ACK, "first"));
+          Outcome<Object> second = runtime.run(cx -> cx.reserve(ObligationKind.ACK, "second"));
+          assertThat(first).isInstanceOf(Outcome.Ok.class);
+          assertThat(second).isInstanceOf(Outcome.Panicked.class);
+        });
+  }
+
+  @Test
+  void runtimeBacksOffWhenTheUserDefinesOne() {
+    try (io.asupersync.Runtime own = io.asupersync.Runtime.builder().build()) {
+      contextRunner
+          .withBean("myRuntime", io.asupersync.Runtime.class, () -> own)
+          .run(context -> assertThat(context).getBean(io.asupersync.Runtime.class).isSameAs(own));
+    }
+  }
+
+  @Test
+  void everySectionIsBoundAtStartup() {
+    contextRunner.run(context -> assertThat(context)
+        .hasSingleBean(AsupersyncServerProperties.class)
+        .hasSingleBean(AsupersyncGrpcProperties.class)
+        .hasSingleBean(AsupersyncWebSocketProperties.class)
+        .hasSingleBean(AsupersyncRedisProperties.class)
+        .hasSingleBean(AsupersyncNatsProperties.class)
+        .hasSingleBean(AsupersyncKafkaProperties.class));
   }
 
   @Test
@@ -84,8 +104,65 @@ class AsupersyncAutoConfigurationTests {
   }
 
   @Test
-  void autoConfigurationIsRegisteredInTheImportsFile() {
+  void outOfRangeValueFailsTheContextNamingTheProperty() {
+    contextRunner
+        .withPropertyValues("asupersync.runtime.trace-capacity=0")
+        .run(context -> assertThat(context)
+            .getFailure()
+            .rootCause()
+            .isInstanceOfSatisfying(
+                InvalidAsupersyncPropertyException.class,
+                ex -> assertThat(ex.property()).isEqualTo("asupersync.runtime.trace-capacity")));
+  }
+
+  @Test
+  void sslBundleNamesAreNotCheckedWithoutAnSslBundleRegistry() {
+    contextRunner
+        .withPropertyValues("asupersync.redis.ssl.bundle=nowhere")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(SslBundleNamesCheck.class));
+  }
+
+  @Test
+  void unknownSslBundleFailsStartupNamingTheKnownBundles() {
+    contextRunner
+        .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+        .withPropertyValues(
+            "spring.ssl.bundle.pem.server.keystore.certificate=classpath:test-cert.pem",
+            "spring.ssl.bundle.pem.server.keystore.private-key=classpath:test-key.pem",
+            "asupersync.server.tls-port=0",
+            "asupersync.server.ssl.bundle=sever")
+        .run(context -> assertThat(context)
+            .getFailure()
+            .rootCause()
+            .isInstanceOfSatisfying(InvalidAsupersyncPropertyException.class, ex -> {
+              assertThat(ex.property()).isEqualTo("asupersync.server.ssl.bundle");
+              assertThat(ex.value()).isEqualTo("sever");
+              assertThat(ex.reason()).contains("no SSL bundle named 'sever'").contains("defined: server");
+            }));
+  }
+
+  @Test
+  void knownSslBundlePassesTheCheck() {
+    contextRunner
+        .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+        .withPropertyValues(
+            "spring.ssl.bundle.pem.server.keystore.certificate=classpath:test-cert.pem",
+            "spring.ssl.bundle.pem.server.keystore.private-key=classpath:test-key.pem",
+            "asupersync.server.tls-port=0",
+            "asupersync.server.ssl.bundle=server")
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(SslBundleNamesCheck.class));
+  }
+
+  @Test
+  void everyAutoConfigurationIsRegisteredInTheImportsFile() {
     assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()))
-        .contains(AsupersyncAutoConfiguration.class.getName());
+        .contains(
+            AsupersyncAutoConfiguration.class.getName(),
+            "io.asupersync.spring.boot.autoconfigure.endpoint.AsupersyncEndpointAutoConfiguration",
+            "io.asupersync.spring.boot.autoconfigure.health.AsupersyncHealthContributorAutoConfiguration",
+            "io.asupersync.spring.boot.autoconfigure.metrics.AsupersyncMetricsAutoConfiguration",
+            "io.asupersync.spring.boot.autoconfigure.observation.AsupersyncObservationAutoConfiguration",
+            "io.asupersync.spring.boot.autoconfigure.security.AsupersyncSecurityAutoConfiguration",
+            "io.asupersync.spring.boot.autoconfigure.web.AsupersyncWebMvcAutoConfiguration");
   }
 }

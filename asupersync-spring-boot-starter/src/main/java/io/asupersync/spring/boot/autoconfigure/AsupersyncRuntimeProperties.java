@@ -1,0 +1,40 @@
+package io.asupersync.spring.boot.autoconfigure;
+
+import static io.asupersync.spring.boot.autoconfigure.PropertyChecks.notNegative;
+import static io.asupersync.spring.boot.autoconfigure.PropertyChecks.positive;
+
+import io.asupersync.LeakResponse;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Settings of the structured-concurrency runtime, bound from {@code asupersync.runtime}.
+ *
+ * @param leakResponse What to do when a task ends holding a reserved obligation.
+ * @param leakEscalationThreshold Number of leaks after which every further leak is handled as a panic,
+ *     whatever the leak response. Unset, leaks never escalate.
+ * @param traceCapacity Number of structured trace events kept in the in-memory ring buffer.
+ * @param defaultRequestBudget Time budget of a request region when no more specific timeout applies
+ *     (Spring MVC handlers that take a Cx, requests on the Asupersync server).
+ * @param shutdownTimeout Maximum time to wait, on application shutdown, for the root region to cancel,
+ *     drain and finalize before the remaining work is reported as leaked.
+ */
+@ConfigurationProperties("asupersync.runtime")
+public record AsupersyncRuntimeProperties(
+    @DefaultValue("log") LeakResponse leakResponse,
+    @Nullable Long leakEscalationThreshold,
+    @DefaultValue("4096") int traceCapacity,
+    @DefaultValue("30s") Duration defaultRequestBudget,
+    @DefaultValue("30s") Duration shutdownTimeout) {
+
+  public AsupersyncRuntimeProperties {
+    if (leakEscalationThreshold != null) {
+      notNegative("asupersync.runtime.leak-escalation-threshold", leakEscalationThreshold);
+    }
+    positive("asupersync.runtime.trace-capacity", traceCapacity);
+    positive("asupersync.runtime.default-request-budget", defaultRequestBudget);
+    positive("asupersync.runtime.shutdown-timeout", shutdownTimeout);
+  }
+}

@@ -1,0 +1,5 @@
+/** Auto-configuration of the Asupersync health indicator. */
+@NullMarked
+package io.asupersync.spring.boot.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,314 @@
+package io.asupersync.spring.boot.autoconfigure.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.asupersync.protocols.http.AsupersyncServer;
+import io.asupersync.protocols.http.HttpFilter;
+import io.asupersync.protocols.http.HttpResponse;
+import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
+import io.asupersync.spring.boot.metrics.RejectionCounts;
+import io.asupersync.spring.boot.observation.TracerTraceCorrelation;
+import io.asupersync.spring.boot.server.AsupersyncServerCustomizer;
+import io.asupersync.spring.boot.server.AsupersyncServerLifecycle;
+import io.asupersync.spring.boot.server.AuthenticationHttpFilter;
+import io.asupersync.spring.boot.server.ObservationHttpFilter;
+import io.asupersync.trace.TraceEvent;
+import io.asupersync.trace.TraceKind;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
+import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.test.simple.SimpleSpan;
+import io.micrometer.tracing.test.simple.SimpleTracer;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.ssl.DefaultSslBundleRegistry;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslStoreBundle;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+
+class AsupersyncServerAutoConfigurationTests {
+
+  private static final char[] PASSWORD = "secret".toCharArray();
+
+  private static X509Bundle ca;
+  private static X509Bundle client;
+  private static HttpClient http;
+
+  private final ApplicationContextRunner contextRunner =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(AsupersyncAutoConfiguration.class, AsupersyncServerAutoConfiguration.class))
+          .withPropertyValues("asupersync.server.cleartext-port=0", "asupersync.runtime.shutdown-timeout=2s")
+          .withUserConfiguration(Routes.class);
+
+  @BeforeAll
+  static void certificates() throws Exception {
+    ca = new CertificateBuilder().subject("CN=test ca").setIsCertificateAuthority(true).ecp256().buildSelfSigned();
+    client = new CertificateBuilder().subject("CN=alice, O=asupersync").ecp256().addExtendedKeyUsageClientAuth()
+        .buildIssuedBy(ca);
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @AfterAll
+  static void closeClient() {
+    http.close();
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Routes {
+    @Bean
+    AsupersyncServerCustomizer helloRoutes() {
+      return server -> server
+          .get("/hello", (cx, request) -> HttpResponse.ok("hello " + request.protocol().text()))
+          .get("/whoami", (cx, request) -> HttpResponse.ok(
+              AuthenticationHttpFilter.authentication(request).map(a -> a.getName()).orElse("anonymous") + "/"
+                  + org.springframework.security.core.context.SecurityContextHolder.getContext().getAuthentication()));
+    }
+  }
+
+  private static String get(String url, String... headers) throws IOException, InterruptedException {
+    return send(http, url, headers).body();
+  }
+
+  private static java.net.http.HttpResponse<String> send(HttpClient client, String url, String... headers)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return client.send(request.build(), BodyHandlers.ofString());
+  }
+
+  private static int cleartextPort(AssertableApplicationContext context) {
+    return context.getEnvironment().getRequiredProperty(AsupersyncServerLifecycle.CLEARTEXT_PORT_PROPERTY, Integer.class);
+  }
+
+  @Test
+  void serverIsOffUnlessEnabled() {
+    contextRunner.run(context -> assertThat(context).doesNotHaveBean(AsupersyncServerLifecycle.class));
+  }
+
+  @Test
+  void enabledServerServesCustomizerRoutesOnAnEphemeralPortUntilTheContextCloses() {
+    AtomicInteger port = new AtomicInteger();
+    contextRunner.withPropertyValues("asupersync.server.enabled=true").run(context -> {
+      assertThat(context).hasNotFailed().hasSingleBean(AsupersyncServerLifecycle.class);
+      port.set(cleartextPort(context));
+      assertThat(port.get()).isPositive();
+      assertThat(context.getEnvironment().containsProperty(AsupersyncServerLifecycle.TLS_PORT_PROPERTY)).isFalse();
+      assertThat(get("http://127.0.0.1:" + port + "/hello")).startsWith("hello HTTP/");
+      assertThat(context.getBean(AsupersyncServerLifecycle.class).server()).isNotNull();
+    });
+    assertThatThrownBy(() -> get("http://127.0.0.1:" + port + "/hello")).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void rejectionsOfTheServerAreCounted() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true", "asupersync.server.limits.http1.max-headers=2")
+        .run(context -> {
+          RejectionCounts counts = context.getBean(RejectionCounts.class);
+          assertThat(counts.protocol()).isEqualTo("http");
+          assertThat(counts.reasons()).contains("TOO_MANY_HEADERS");
+          var response = send(http, "http://127.0.0.1:" + cleartextPort(context) + "/hello",
+              "x-a", "1", "x-b", "2", "x-c", "3");
+          assertThat(response.statusCode()).isEqualTo(431);
+          assertThat(counts.count("TOO_MANY_HEADERS")).isEqualTo(1);
+        });
+  }
+
+  @Test
+  void backsOffWhenTheApplicationDefinesItsOwnServer() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean(AsupersyncServer.class, () -> null)
+        .run(context -> assertThat(context).doesNotHaveBean(AsupersyncServerLifecycle.class)
+            .doesNotHaveBean(RejectionCounts.class));
+  }
+
+  @Test
+  void backsOffWhenTheServerIsNotOnTheClasspath() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withClassLoader(new FilteredClassLoader(AsupersyncServer.class))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(AsupersyncServerLifecycle.class));
+  }
+
+  @Test
+  void serverRequestIsObservedWithItsRouteAndReceivesHeadersForPropagation() {
+    TestObservationRegistry registry = TestObservationRegistry.create();
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean(ObservationRegistry.class, () -> registry)
+        .run(context -> {
+          assertThat(context).hasSingleBean(ObservationHttpFilter.class);
+          String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+          get("http://127.0.0.1:" + cleartextPort(context) + "/hello", "traceparent", traceparent);
+          assertThat(registry).hasObservationWithNameEqualTo(ObservationHttpFilter.OBSERVATION_NAME)
+              .that()
+              .hasContextualNameEqualTo("GET /hello")
+              .hasLowCardinalityKeyValue("route", "/hello")
+              .hasLowCardinalityKeyValue("status", "200")
+              .hasBeenStopped()
+              .satisfies(observed -> {
+                @SuppressWarnings("unchecked")
+                ReceiverContext<io.asupersync.protocols.http.HttpRequest> receiver =
+                    (ReceiverContext<io.asupersync.protocols.http.HttpRequest>) observed;
+                assertThat(receiver.getGetter().get(receiver.getCarrier(), "traceparent")).isEqualTo(traceparent);
+              });
+        });
+  }
+
+  @Test
+  void requestRegionEventsCarryTheIdsOfTheRequestSpan() {
+    SimpleTracer tracer = new SimpleTracer();
+    ObservationRegistry registry = ObservationRegistry.create();
+    registry.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean(ObservationRegistry.class, () -> registry)
+        .withBean(TracerTraceCorrelation.class, () -> new TracerTraceCorrelation(tracer))
+        .run(context -> {
+          get("http://127.0.0.1:" + cleartextPort(context) + "/hello");
+          SimpleSpan span = tracer.getSpans().getLast();
+          assertThat(span.getName()).isEqualTo("GET /hello");
+          TraceEvent event = context.getBean(io.asupersync.Runtime.class).trace()
+              .events(e -> e.kind() == TraceKind.USER && e.attribute("name").equals("http.request"), 10)
+              .getLast();
+          assertThat(event.attribute("traceId")).isEqualTo(span.getTraceId());
+          assertThat(event.attribute("spanId")).isEqualTo(span.getSpanId());
+          assertThat(event.attribute("route")).isEqualTo("/hello");
+        });
+  }
+
+  @Test
+  void basicCredentialsAreCheckedAgainstTheUserDetailsService() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean(UserDetailsService.class,
+            () -> new InMemoryUserDetailsManager(User.withUsername("bob").password("{noop}pw").roles("X").build()))
+        .run(context -> {
+          String url = "http://127.0.0.1:" + cleartextPort(context) + "/whoami";
+          assertThat(get(url)).isEqualTo("anonymous/null");
+          assertThat(get(url, "Authorization", basic("bob:pw"))).startsWith("bob/UsernamePasswordAuthenticationToken");
+          var refused = send(http, url, "Authorization", basic("bob:wrong"));
+          assertThat(refused.statusCode()).isEqualTo(401);
+          assertThat(refused.headers().firstValue("www-authenticate")).hasValueSatisfying(
+              challenge -> assertThat(challenge).startsWith("Basic realm="));
+          assertThat(send(http, url, "Authorization", "Basic !!!").statusCode()).isEqualTo(401);
+        });
+  }
+
+  @Test
+  void authenticationHookBacksOffWithoutSpringSecurity() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withClassLoader(new FilteredClassLoader(AuthenticationManager.class))
+        .run(context -> {
+          assertThat(context).hasNotFailed().doesNotHaveBean(AuthenticationHttpFilter.class);
+          assertThat(get("http://127.0.0.1:" + cleartextPort(context) + "/hello")).startsWith("hello HTTP/");
+        });
+  }
+
+  @Test
+  void applicationFilterBeansRunInsideTheStarterFilters() {
+    HttpFilter tagging = (cx, request, next) -> HttpResponse.ok(
+        "filtered:" + AuthenticationHttpFilter.authentication(request).map(a -> a.getName()).orElse("-"));
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean(HttpFilter.class, () -> tagging)
+        .withBean(UserDetailsService.class,
+            () -> new InMemoryUserDetailsManager(User.withUsername("bob").password("{noop}pw").build()))
+        .run(context -> assertThat(get("http://127.0.0.1:" + cleartextPort(context) + "/hello",
+            "Authorization", basic("bob:pw"))).isEqualTo("filtered:bob"));
+  }
+
+  @Test
+  void tlsPortServesTheBundleCertificateMapsClientCertificatesAndReloadsWithTheBundle() throws Exception {
+    X509Bundle first = serverCertificate(1);
+    DefaultSslBundleRegistry bundles = new DefaultSslBundleRegistry("server", sslBundle(first));
+    contextRunner
+        .withPropertyValues("asupersync.server.enabled=true", "asupersync.server.tls-port=0",
+            "asupersync.server.ssl.bundle=server", "asupersync.server.ssl.client-auth=want")
+        .withBean(DefaultSslBundleRegistry.class, () -> bundles)
+        .run(context -> {
+          int port = context.getEnvironment().getRequiredProperty(AsupersyncServerLifecycle.TLS_PORT_PROPERTY, Integer.class);
+          String url = "https://localhost:" + port + "/whoami";
+          try (HttpClient anonymous = tlsClient(false); HttpClient alice = tlsClient(true)) {
+            var response = send(anonymous, url);
+            assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+            assertThat(response.body()).startsWith("anonymous");
+            assertThat(serial(response.sslSession().orElseThrow())).isEqualTo(BigInteger.ONE);
+            assertThat(send(alice, url).body()).startsWith("alice/PreAuthenticatedAuthenticationToken");
+
+            bundles.updateBundle("server", sslBundle(serverCertificate(2)));
+          }
+          try (HttpClient fresh = tlsClient(false)) {
+            assertThat(serial(send(fresh, url).sslSession().orElseThrow())).isEqualTo(BigInteger.TWO);
+          }
+        });
+  }
+
+  @Test
+  void clientAuthWithoutATrustStoreInTheBundleFailsAtStartupNamingTheFix() throws Exception {
+    SslBundle keyOnly = SslBundle.of(SslStoreBundle.of(serverCertificate(1).toKeyStore(PASSWORD), new String(PASSWORD), null));
+    contextRunner
+        .withPropertyValues("asupersync.server.enabled=true", "asupersync.server.tls-port=0",
+            "asupersync.server.ssl.bundle=server", "asupersync.server.ssl.client-auth=need")
+        .withBean(DefaultSslBundleRegistry.class, () -> new DefaultSslBundleRegistry("server", keyOnly))
+        .run(context -> assertThat(context).hasFailed().getFailure()
+            .rootCause()
+            .hasMessageContaining("asupersync.server.ssl.bundle")
+            .hasMessageContaining("client-auth NEED"));
+  }
+
+  private static X509Bundle serverCertificate(long serial) throws Exception {
+    return new CertificateBuilder().subject("CN=localhost").serial(BigInteger.valueOf(serial)).ecp256()
+        .addSanDnsName("localhost").addSanIpAddress("127.0.0.1").addExtendedKeyUsageServerAuth()
+        .buildIssuedBy(ca);
+  }
+
+  private static SslBundle sslBundle(X509Bundle server) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca.getCertificate());
+    return SslBundle.of(SslStoreBundle.of(server.toKeyStore(PASSWORD), new String(PASSWORD), trust));
+  }
+
+  private static HttpClient tlsClient(boolean withCertificate) throws Exception {
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    KeyManagerFactory keys = withCertificate ? client.toKeyManagerFactory() : null;
+    ssl.init(keys == null ? null : keys.getKeyManagers(), ca.toTrustManagerFactory().getTrustManagers(), null);
+    return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  private static BigInteger serial(SSLSession session) throws Exception {
+    return ((X509Certificate) session.getPeerCertificates()[0]).getSerialNumber();
+  }
+
+  private static String basic(String userAndPassword) {
+    return "Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -6,20 +6,23 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Writes and reads raw HTTP/2 frames and hand-encoded HPACK for seeds and checks (no codec involved). */
-final class H2Wire {
+/**
+ * Writes and reads raw HTTP/2 frames and hand-encoded HPACK for seeds, checks and the attack suite (no
+ * codec involved, so it can write what a codec would refuse).
+ */
+public final class H2Wire {
 
-  static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-  static final int DATA = 0x0, HEADERS = 0x1, PRIORITY = 0x2, RST_STREAM = 0x3, SETTINGS = 0x4, PUSH_PROMISE = 0x5,
+  public static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  public static final int DATA = 0x0, HEADERS = 0x1, PRIORITY = 0x2, RST_STREAM = 0x3, SETTINGS = 0x4, PUSH_PROMISE = 0x5,
       PING = 0x6, GOAWAY = 0x7, WINDOW_UPDATE = 0x8, CONTINUATION = 0x9;
-  static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4, PADDED = 0x8, PRIORITY_FLAG = 0x20;
+  public static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4, PADDED = 0x8, PRIORITY_FLAG = 0x20;
 
   /** One frame as it was read. */
-  record Frame(int type, int flags, int stream, byte[] payload) {}
+  public record Frame(int type, int flags, int stream, byte[] payload) {}
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-  H2Wire frame(int type, int flags, int stream, byte[] payload) {
+  public H2Wire frame(int type, int flags, int stream, byte[] payload) {
     int n = payload.length;
     out.write(n >>> 16);
     out.write(n >>> 8);
@@ -31,7 +34,7 @@ final class H2Wire {
     return this;
   }
 
-  H2Wire settings(int... idValuePairs) {
+  public H2Wire settings(int... idValuePairs) {
     ByteArrayOutputStream p = new ByteArrayOutputStream();
     for (int i = 0; i + 1 < idValuePairs.length; i += 2) {
       p.write(idValuePairs[i] >>> 8);
@@ -43,19 +46,19 @@ final class H2Wire {
     return frame(SETTINGS, 0, 0, p.toByteArray());
   }
 
-  H2Wire headers(int stream, int flags, byte[] block) {
+  public H2Wire headers(int stream, int flags, byte[] block) {
     return frame(HEADERS, flags, stream, block);
   }
 
-  H2Wire rst(int stream, int code) {
+  public H2Wire rst(int stream, int code) {
     return frame(RST_STREAM, 0, stream, int32(code));
   }
 
-  H2Wire windowUpdate(int stream, int increment) {
+  public H2Wire windowUpdate(int stream, int increment) {
     return frame(WINDOW_UPDATE, 0, stream, int32(increment));
   }
 
-  H2Wire ping(long data) {
+  public H2Wire ping(long data) {
     byte[] p = new byte[8];
     for (int i = 0; i < 8; i++) {
       p[i] = (byte) (data >>> (56 - 8 * i));
@@ -63,12 +66,12 @@ final class H2Wire {
     return frame(PING, 0, 0, p);
   }
 
-  H2Wire raw(byte[] bytes) {
+  public H2Wire raw(byte[] bytes) {
     out.writeBytes(bytes);
     return this;
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     return out.toByteArray();
   }
 
@@ -79,7 +82,7 @@ final class H2Wire {
     out.write(v);
   }
 
-  static byte[] int32(int v) {
+  public static byte[] int32(int v) {
     return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
   }
 
@@ -87,7 +90,7 @@ final class H2Wire {
    * A request header block with static-table entries only: {@code :method} GET (or POST), {@code
    * :scheme} http, {@code :path} /, and {@code :authority} as a literal without indexing.
    */
-  static byte[] request(String method, String authority) {
+  public static byte[] request(String method, String authority) {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.write(method.equals("POST") ? 0x83 : 0x82);
     b.write(0x86);
@@ -97,27 +100,27 @@ final class H2Wire {
   }
 
   /** A literal field without indexing whose name is static-table entry {@code nameIndex} (< 15). */
-  static void literal(ByteArrayOutputStream b, int nameIndex, String value) {
+  public static void literal(ByteArrayOutputStream b, int nameIndex, String value) {
     b.write(nameIndex);
     string(b, value);
   }
 
   /** A literal field with a new name, with incremental indexing (it enters the dynamic table). */
-  static void indexedLiteral(ByteArrayOutputStream b, String name, String value) {
+  public static void indexedLiteral(ByteArrayOutputStream b, String name, String value) {
     b.write(0x40);
     string(b, name);
     string(b, value);
   }
 
   /** An HPACK string literal (not Huffman), length as a 7-bit prefix integer. */
-  static void string(ByteArrayOutputStream b, String s) {
+  public static void string(ByteArrayOutputStream b, String s) {
     byte[] v = s.getBytes(StandardCharsets.ISO_8859_1);
     integer(b, 0x00, 7, v.length);
     b.writeBytes(v);
   }
 
   /** An HPACK integer with an {@code n}-bit prefix after the bits of {@code first}. */
-  static void integer(ByteArrayOutputStream b, int first, int n, int value) {
+  public static void integer(ByteArrayOutputStream b, int first, int n, int value) {
     int max = (1 << n) - 1;
     if (value < max) {
       b.write(first | value);
@@ -133,7 +136,7 @@ final class H2Wire {
   }
 
   /** The frames in {@code bytes}; null when they do not end on a frame boundary. */
-  static @Nullable List<Frame> parse(byte[] bytes) {
+  public static @Nullable List<Frame> parse(byte[] bytes) {
     List<Frame> frames = new ArrayList<>();
     int at = 0;
     while (at + 9 <= bytes.length) {
@@ -150,7 +153,7 @@ final class H2Wire {
     return at == bytes.length ? frames : null;
   }
 
-  static int int32At(byte[] b, int at) {
+  public static int int32At(byte[] b, int at) {
     return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
   }
 }

@@ -300,6 +300,15 @@ final class Http1Connection extends ChannelDuplexHandler {
   }
 
   private void onContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      // a malformed chunk: the decoder ends the message here, which must not read as a complete body
+      Http1Exchange ex = current;
+      if (ex != null && !ex.requestComplete) {
+        ex.body.fail(new HttpStatusException(400, "malformed request body"));
+      }
+      rejectDecoderFailure(content.decoderResult().cause());
+      return;
+    }
     if (upgradeRequest != null) {
       if (content instanceof LastHttpContent) {
         upgrade();

@@ -114,18 +114,7 @@ public final class ServerEngine {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    if (shuttingDown) {
-                      ch.close();
-                      return;
-                    }
-                    connections.add(ch);
-                    long id = connectionIds.incrementAndGet();
-                    if (tls == null) {
-                      ch.pipeline().addLast("sniff", new PrefaceSniffer(ServerEngine.this, id));
-                    } else {
-                      ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
-                      ch.pipeline().addLast("alpn", new AlpnHandler(ServerEngine.this, id));
-                    }
+                    initConnection(ch, tls);
                   }
                 });
     InetSocketAddress address =
@@ -140,6 +129,26 @@ public final class ServerEngine {
       throw new UncheckedIOException(e);
     }
     return future.channel();
+  }
+
+  /**
+   * Sets up the pipeline of an accepted connection: TLS and ALPN when {@code tls} is given, else the
+   * preface sniffer that picks HTTP/1.1 or h2c. Public so the fuzz module can drive the real pipeline
+   * over in-memory channels; not application API.
+   */
+  public void initConnection(Channel ch, @Nullable Supplier<SslContext> tls) {
+    if (shuttingDown) {
+      ch.close();
+      return;
+    }
+    connections.add(ch);
+    long id = connectionIds.incrementAndGet();
+    if (tls == null) {
+      ch.pipeline().addLast("sniff", new PrefaceSniffer(this, id));
+    } else {
+      ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
+      ch.pipeline().addLast("alpn", new AlpnHandler(this, id));
+    }
   }
 
   public int cleartextPort() {

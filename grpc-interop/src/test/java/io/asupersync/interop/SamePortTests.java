@@ -25,10 +25,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.WebSocket;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
@@ -37,9 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * HTTP/1.1, h2 and gRPC on the same port of one server, cleartext and TLS (one TLS configuration,
- * ALPN choosing the protocol): the gRPC part of "every protocol on one port". gRPC is called by
- * grpc-java's client and ours; plain HTTP by the JDK's client.
+ * HTTP/1.1, h2, gRPC and WebSocket on the same port of one server, cleartext and TLS (one TLS
+ * configuration, ALPN choosing the protocol). gRPC is called by grpc-java's client and ours; plain HTTP
+ * and WebSocket by the JDK's clients.
  */
 @Timeout(60)
 class SamePortTests {
@@ -66,7 +69,12 @@ class SamePortTests {
                 .cleartextPort(0)
                 .tlsPort(0)
                 .tlsContext(() -> tls)
-                .get("/hello", (cx, request) -> HttpResponse.ok("hello over " + request.protocol())))
+                .get("/hello", (cx, request) -> HttpResponse.ok("hello over " + request.protocol()))
+                .websocket("/ws/echo", (cx, session) -> {
+                  while (true) {
+                    session.send(cx, session.receive(cx));
+                  }
+                }))
             .start();
   }
 
@@ -85,8 +93,9 @@ class SamePortTests {
   }
 
   @Test
-  void cleartextPortServesHttp1H2cAndGrpc() throws Exception {
+  void cleartextPortServesHttp1H2cGrpcAndWebSocket() throws Exception {
     int port = server.cleartextPort();
+    assertThat(echo("ws", port, "over cleartext")).isEqualTo("over cleartext");
     assertThat(get(HttpClient.Version.HTTP_1_1, "http", port)).isEqualTo("hello over HTTP_1_1");
     assertThat(get(HttpClient.Version.HTTP_2, "http", port)).isEqualTo("hello over HTTP_2"); // h2c by Upgrade
     ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
@@ -101,8 +110,9 @@ class SamePortTests {
   }
 
   @Test
-  void tlsPortServesHttp1H2AndGrpcWithOneTlsConfiguration() throws Exception {
+  void tlsPortServesHttp1H2GrpcAndWebSocketWithOneTlsConfiguration() throws Exception {
     int port = server.tlsPort();
+    assertThat(echo("wss", port, "over tls")).isEqualTo("over tls");
     assertThat(get(HttpClient.Version.HTTP_1_1, "https", port)).isEqualTo("hello over HTTP_1_1");
     assertThat(get(HttpClient.Version.HTTP_2, "https", port)).isEqualTo("hello over HTTP_2"); // ALPN h2
     ManagedChannel channel =
@@ -147,9 +157,46 @@ class SamePortTests {
     assertThat(pong.getPayload().getBody().size()).isEqualTo(9);
   }
 
-  private static String get(HttpClient.Version version, String scheme, int port) throws Exception {
+  /** Sends {@code text} to the echo endpoint with the JDK's WebSocket client and returns the echo. */
+  private static String echo(String scheme, int port, String text) throws Exception {
+    CompletableFuture<String> received = new CompletableFuture<>();
+    WebSocket.Listener listener =
+        new WebSocket.Listener() {
+          private final StringBuilder message = new StringBuilder();
+
+          @Override
+          public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            message.append(data);
+            if (last) {
+              received.complete(message.toString());
+            }
+            socket.request(1);
+            return null;
+          }
+
+          @Override
+          public void onError(WebSocket socket, Throwable error) {
+            received.completeExceptionally(error);
+          }
+        };
+    try (HttpClient http = HttpClient.newBuilder().sslContext(trustingTestCa()).build()) {
+      WebSocket socket =
+          http.newWebSocketBuilder().buildAsync(URI.create(scheme + "://localhost:" + port + "/ws/echo"), listener).get(20, TimeUnit.SECONDS);
+      socket.sendText(text, true).get(20, TimeUnit.SECONDS);
+      String echoed = received.get(20, TimeUnit.SECONDS);
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(20, TimeUnit.SECONDS);
+      return echoed;
+    }
+  }
+
+  private static SSLContext trustingTestCa() throws Exception {
     SSLContext ssl = SSLContext.getInstance("TLS");
     ssl.init(null, ca.toTrustManagerFactory().getTrustManagers(), null);
+    return ssl;
+  }
+
+  private static String get(HttpClient.Version version, String scheme, int port) throws Exception {
+    SSLContext ssl = trustingTestCa();
     try (HttpClient http = HttpClient.newBuilder().version(version).sslContext(ssl).build()) {
       java.net.http.HttpResponse<String> response =
           http.send(HttpRequest.newBuilder(URI.create(scheme + "://localhost:" + port + "/hello")).build(), BodyHandlers.ofString());

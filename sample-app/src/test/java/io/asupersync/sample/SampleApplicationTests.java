@@ -15,12 +15,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -299,6 +303,37 @@ class SampleApplicationTests {
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).isEqualTo(HelloController.GREETING);
     }
+  }
+
+  @Test
+  void webSocketEchoOnTheAsupersyncCleartextPort() throws Exception {
+    CompletableFuture<String> echoed = new CompletableFuture<>();
+    WebSocket.Listener listener = new WebSocket.Listener() {
+      private final StringBuilder text = new StringBuilder();
+
+      @Override
+      public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        text.append(data);
+        if (last) {
+          echoed.complete(text.toString());
+        }
+        webSocket.request(1);
+        return null;
+      }
+
+      @Override
+      public void onError(WebSocket webSocket, Throwable error) {
+        echoed.completeExceptionally(error);
+      }
+    };
+    WebSocket socket = client.newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + cleartextPort + "/ws/echo"), listener)
+        .get(10, TimeUnit.SECONDS);
+
+    socket.sendText("hello, echo", true).get(10, TimeUnit.SECONDS);
+
+    assertThat(echoed.get(10, TimeUnit.SECONDS)).isEqualTo("hello, echo");
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
   }
 
   @Test

@@ -201,6 +201,17 @@ public final class AsupersyncServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * For protocol modules whose requests are long-lived message streams (gRPC): routes like {@link
+     * #route}, but on HTTP/2 the request gets no server deadline (the default timeout and {@value
+     * #CLIENT_TIMEOUT_HEADER} do not apply) and its body no total size limit; the handler must apply its
+     * own deadline and bound each message. Not application API.
+     */
+    public Builder streamRoute(String method, String pattern, HttpHandler handler) {
+      routes.add(method.toUpperCase(Locale.ROOT), pattern, handler, true);
+      return this;
+    }
+
     public Builder get(String pattern, HttpHandler handler) {
       return route("GET", pattern, handler);
     }

@@ -56,6 +56,11 @@ final class BodyQueue implements RequestBody {
    * @return false when the producer should stop reading: too much is queued, or the body went over its
    *     limit (then the queue failed with 413)
    */
+  /** Whether {@code n} more bytes would break the body limit (so the caller can decide before waking the reader). */
+  synchronized boolean wouldExceed(int n) {
+    return total + n > maxBytes;
+  }
+
   synchronized boolean offer(ByteBuf content) {
     int n = content.readableBytes();
     if (ended || failure != null) {

@@ -81,7 +81,8 @@ final class H2StreamHandler extends ChannelDuplexHandler {
         badLength = true;
       }
     }
-    long maxBody = engine.config.http2Limits().maxBodyBytes();
+    boolean stream = isStreamRoute(String.valueOf(h.method()), String.valueOf(h.path()));
+    long maxBody = stream ? Long.MAX_VALUE : engine.config.http2Limits().maxBodyBytes();
     CharSequence authority = h.authority();
     BodyQueue body =
         frame.isEndStream()
@@ -115,15 +116,24 @@ final class H2StreamHandler extends ChannelDuplexHandler {
       ex.sendError(413, "request body exceeds " + maxBody + " bytes");
       return;
     }
-    Duration timeout;
+    Duration timeout = null;
     try {
-      timeout = engine.requestTimeout(fields.first(AsupersyncServer.CLIENT_TIMEOUT_HEADER));
+      if (!stream) {
+        timeout = engine.requestTimeout(fields.first(AsupersyncServer.CLIENT_TIMEOUT_HEADER));
+      }
     } catch (HttpStatusException e) {
       engine.reject(RejectionReason.MALFORMED_REQUEST, "HTTP/2", connection.id, streamId, AsupersyncServer.CLIENT_TIMEOUT_HEADER);
       ex.sendError(400, String.valueOf(e.getMessage()));
       return;
     }
     engine.dispatch(ex, timeout);
+  }
+
+  /** Whether the request goes to a {@link Router.Route#stream} route (no deadline, no body total). */
+  private boolean isStreamRoute(String method, String rawPath) {
+    int query = rawPath.indexOf('?');
+    Router.Match match = engine.config.router().match(method, query < 0 ? rawPath : rawPath.substring(0, query));
+    return match instanceof Router.Found found && found.route().stream();
   }
 
   private void onData(ChannelHandlerContext ctx, Http2DataFrame data) {

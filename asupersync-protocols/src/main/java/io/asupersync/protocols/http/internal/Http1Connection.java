@@ -320,11 +320,14 @@ final class Http1Connection extends ChannelDuplexHandler {
       return;
     }
     ByteBuf data = content.content();
+    if (data.isReadable() && ex.body.wouldExceed(data.readableBytes())) {
+      // Before the offer: failing the body wakes the handler, whose 413 must already say close.
+      ex.keepAlive = false;
+    }
     if (data.isReadable() && !ex.body.offer(data)) {
       ctx().channel().config().setAutoRead(false);
       if (ex.body.isFailed()) {
         engine.reject(RejectionReason.BODY_TOO_LARGE, "HTTP/1.1", id, 0, "maxBodyBytes=" + limits.maxBodyBytes());
-        ex.keepAlive = false;
         return;
       }
     }

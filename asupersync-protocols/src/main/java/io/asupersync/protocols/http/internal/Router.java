@@ -31,8 +31,12 @@ public final class Router {
   /** A path segment with an undecodable percent escape. */
   public record BadPath() implements Match {}
 
-  /** One registered route. */
-  public record Route(String method, String pattern, HttpHandler handler, List<String> segments) {
+  /**
+   * One registered route. A {@code stream} route serves long-lived message streams (gRPC): its requests
+   * get no server deadline and no total body limit; the handler bounds each message and applies its own
+   * deadline.
+   */
+  public record Route(String method, String pattern, HttpHandler handler, List<String> segments, boolean stream) {
     int rank(int index) {
       if (index >= segments.size()) {
         return -1;
@@ -166,6 +170,10 @@ public final class Router {
     private Builder() {}
 
     public Builder add(String method, String pattern, HttpHandler handler) {
+      return add(method, pattern, handler, false);
+    }
+
+    public Builder add(String method, String pattern, HttpHandler handler, boolean stream) {
       Objects.requireNonNull(handler, "handler");
       if (method.isEmpty() || !method.chars().allMatch(c -> c > 32 && c < 127)) {
         throw new IllegalArgumentException("bad method: " + method);
@@ -189,7 +197,7 @@ public final class Router {
           throw new IllegalArgumentException("duplicate route " + method + " " + pattern);
         }
       }
-      routes.add(new Route(method, pattern, handler, segments));
+      routes.add(new Route(method, pattern, handler, segments, stream));
       return this;
     }
 

@@ -236,10 +236,11 @@ public final class ServerEngine {
   }
 
   /**
-   * Starts the request's task: one region with the request budget, filters around the routed handler,
+   * Starts the request's task: one region with the request budget (none for a {@code null} timeout:
+   * stream routes), filters around the routed handler,
    * the response written from inside the region, the outcome mapped once the region closed.
    */
-  void dispatch(Exchange ex, Duration timeout) {
+  void dispatch(Exchange ex, @Nullable Duration timeout) {
     RequestImpl request = ex.request;
     Router.Match match = config.router().match(request.method(), request.path());
     HttpHandler terminal = terminal(match, request);
@@ -261,7 +262,7 @@ public final class ServerEngine {
                   var outcome =
                       cx.scope(
                           RegionPolicy.FAIL_FAST,
-                          Budget.timeout(cx.now(), timeout),
+                          timeout == null ? Budget.unlimited() : Budget.timeout(cx.now(), timeout),
                           inner -> {
                             HttpResponse response = handler.handle(inner, request);
                             ex.respond(inner, Objects.requireNonNull(response, "handler returned null"));

@@ -3,6 +3,7 @@ package io.asupersync.spring.boot.autoconfigure;
 import static io.asupersync.spring.boot.autoconfigure.PropertyChecks.intBytes;
 import static io.asupersync.spring.boot.autoconfigure.PropertyChecks.positive;
 
+import io.asupersync.protocols.websocket.WebSocketLimits;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -23,8 +24,30 @@ public record AsupersyncWebSocketProperties(
     @DefaultValue("5s") Duration closeTimeout) {
 
   public AsupersyncWebSocketProperties {
-    intBytes("asupersync.websocket.max-frame-size", maxFrameSize);
-    intBytes("asupersync.websocket.max-message-size", maxMessageSize);
+    int frame = intBytes("asupersync.websocket.max-frame-size", maxFrameSize);
+    int message = intBytes("asupersync.websocket.max-message-size", maxMessageSize);
     positive("asupersync.websocket.close-timeout", closeTimeout);
+    if (frame < WebSocketLimits.MAX_CONTROL_PAYLOAD) {
+      throw new InvalidAsupersyncPropertyException(
+          "asupersync.websocket.max-frame-size",
+          maxFrameSize,
+          "must be at least " + WebSocketLimits.MAX_CONTROL_PAYLOAD + " bytes (the largest control frame)",
+          "Use a value such as 64KB or 16MB.");
+    }
+    if (message > WebSocketLimits.MAX_MESSAGE_LIMIT || message < frame) {
+      throw new InvalidAsupersyncPropertyException(
+          "asupersync.websocket.max-message-size",
+          maxMessageSize,
+          "must be at least asupersync.websocket.max-frame-size (" + maxFrameSize + ") and below 2GB",
+          "Raise max-message-size or lower max-frame-size.");
+    }
+  }
+
+  /** The limits of every WebSocket endpoint: these properties over the protocol defaults. */
+  public WebSocketLimits toLimits() {
+    return WebSocketLimits.defaults()
+        .withMaxFrameBytes((int) maxFrameSize.toBytes())
+        .withMaxMessageBytes((int) maxMessageSize.toBytes())
+        .withCloseTimeout(closeTimeout);
   }
 }

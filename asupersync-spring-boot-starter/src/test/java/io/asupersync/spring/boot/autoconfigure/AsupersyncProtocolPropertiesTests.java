@@ -26,6 +26,17 @@ class AsupersyncProtocolPropertiesTests {
     assertThat(ws.maxFrameSize()).isEqualTo(DataSize.ofMegabytes(16));
     assertThat(ws.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(64));
     assertThat(ws.closeTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(ws.toLimits().maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
+  }
+
+  @Test
+  void webSocketMessageLimitBelowTheFrameLimitIsRefusedAtBinding() {
+    assertThat(failure("asupersync.websocket", AsupersyncWebSocketProperties.class,
+            "asupersync.websocket.max-frame-size=2MB", "asupersync.websocket.max-message-size=1MB").property())
+        .isEqualTo("asupersync.websocket.max-message-size");
+    assertThat(failure("asupersync.websocket", AsupersyncWebSocketProperties.class,
+            "asupersync.websocket.max-frame-size=100B").property())
+        .isEqualTo("asupersync.websocket.max-frame-size");
   }
 
   @Test

@@ -5,9 +5,12 @@ import io.asupersync.protocols.http.AsupersyncServer;
 import io.asupersync.protocols.http.HttpFilter;
 import io.asupersync.protocols.tls.ClientAuth;
 import io.asupersync.protocols.tls.TlsConfigException;
+import io.asupersync.protocols.websocket.WebSocketHandler;
+import io.asupersync.protocols.websocket.WebSocketLimits;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncRuntimeProperties;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncServerProperties;
+import io.asupersync.spring.boot.autoconfigure.AsupersyncWebSocketProperties;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
 import io.asupersync.spring.boot.observation.TraceCorrelation;
 import io.asupersync.spring.boot.server.AsupersyncServerCustomizer;
@@ -15,6 +18,7 @@ import io.asupersync.spring.boot.server.AsupersyncServerLifecycle;
 import io.asupersync.spring.boot.server.ObservationHttpFilter;
 import io.asupersync.spring.boot.server.ServerRejectionCounts;
 import io.asupersync.spring.boot.server.SslBundleServerTls;
+import io.asupersync.spring.boot.server.WebSocketEndpoint;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -33,7 +37,8 @@ import org.springframework.core.env.Environment;
 /**
  * Auto-configuration of the Asupersync server ({@code asupersync.server.enabled=true}): ports, TLS from
  * an SSL bundle, limits and timeouts from {@code asupersync.server.*}; every {@link HttpFilter} bean (in
- * order) and every {@link AsupersyncServerCustomizer} bean (routes) applied; started with the context and
+ * order), every {@link AsupersyncServerCustomizer} bean (routes) and every {@link WebSocketEndpoint} bean
+ * (with the limits of {@code asupersync.websocket.*}) applied; started with the context and
  * shut down gracefully when it closes. Backs off when the application defines its own {@link
  * AsupersyncServer} or {@link AsupersyncServerLifecycle}.
  */
@@ -113,6 +118,22 @@ public final class AsupersyncServerAutoConfiguration {
   @ConditionalOnMissingBean(name = "asupersyncServerRejectionCounts")
   ServerRejectionCounts asupersyncServerRejectionCounts(AsupersyncServerLifecycle lifecycle) {
     return new ServerRejectionCounts(lifecycle);
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(WebSocketHandler.class)
+  static final class WebSocketConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "asupersyncWebSocketEndpoints")
+    AsupersyncServerCustomizer asupersyncWebSocketEndpoints(
+        AsupersyncWebSocketProperties properties, ObjectProvider<WebSocketEndpoint> endpoints) {
+      return server -> {
+        WebSocketLimits limits = properties.toLimits();
+        endpoints.orderedStream().forEach(
+            endpoint -> server.websocket(endpoint.path(), limits, endpoint.subprotocols(), endpoint.handler()));
+      };
+    }
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -1,0 +1,56 @@
+package io.asupersync.spring.boot.autoconfigure.messaging;
+
+import io.asupersync.Runtime;
+import io.asupersync.protocols.kafka.KafkaProducerConfig;
+import io.asupersync.protocols.kafka.KafkaSender;
+import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
+import io.asupersync.spring.boot.autoconfigure.AsupersyncKafkaProperties;
+import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * A {@code KafkaSender<String, byte[]>} (string keys, raw values) from {@code asupersync.kafka.*} once
+ * {@code bootstrap-servers} is set and kafka-clients is on the classpath; closed (flushed) with the
+ * context. The producer connects in the background, so brokers that are down do not stop startup. Backs
+ * off when the application defines its own {@link KafkaSender} (of any types).
+ */
+@AutoConfiguration(after = AsupersyncAutoConfiguration.class)
+@ConditionalOnClass(name = {
+  "io.asupersync.protocols.kafka.KafkaSender",
+  "org.apache.kafka.clients.producer.KafkaProducer"
+})
+@Conditional(ClientConfiguredCondition.Kafka.class)
+@ConditionalOnBean(Runtime.class)
+public final class AsupersyncKafkaAutoConfiguration {
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(KafkaSender.class)
+  KafkaSender<String, byte[]> asupersyncKafkaSender(Runtime runtime, AsupersyncKafkaProperties properties) {
+    if (!properties.idempotence()) {
+      throw new InvalidAsupersyncPropertyException(
+          "asupersync.kafka.idempotence", false, "the Asupersync Kafka sender is always idempotent (acks=all)",
+          "Remove asupersync.kafka.idempotence or set it to true.");
+    }
+    if (properties.ssl().bundle() != null) {
+      throw new InvalidAsupersyncPropertyException(
+          "asupersync.kafka.ssl.bundle", properties.ssl().bundle(), "TLS from an SSL bundle is not wired yet",
+          "Define your own KafkaSender bean with kafka-clients' ssl.* properties.");
+    }
+    KafkaProducerConfig config = KafkaProducerConfig.of(String.join(",", properties.bootstrapServers()))
+        .withMaxMessageBytes((int) properties.maxMessageSize().toBytes())
+        .with(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) properties.requestTimeout().toMillis());
+    String clientId = properties.clientId();
+    if (clientId != null) {
+      config = config.with(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    }
+    return KafkaSender.create(runtime, config, new StringSerializer(), new ByteArraySerializer());
+  }
+}

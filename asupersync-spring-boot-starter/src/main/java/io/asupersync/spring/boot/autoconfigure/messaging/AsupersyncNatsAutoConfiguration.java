@@ -1,0 +1,88 @@
+package io.asupersync.spring.boot.autoconfigure.messaging;
+
+import io.asupersync.Runtime;
+import io.asupersync.protocols.nats.NatsClient;
+import io.asupersync.protocols.nats.NatsException;
+import io.asupersync.protocols.nats.NatsLimits;
+import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
+import io.asupersync.spring.boot.autoconfigure.AsupersyncNatsProperties;
+import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
+import java.net.URI;
+import java.util.Objects;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+
+/**
+ * A connected {@link NatsClient} from {@code asupersync.nats.*} once {@code servers} is set; closed with
+ * the context. The client connects while the bean is created (each server tried once, each attempt
+ * bounded by {@code connect-timeout}): an application that configured NATS fails to start, naming the
+ * servers, when none answers, rather than failing on its first publish. After that the client reconnects
+ * on its own. Backs off when the application defines its own {@link NatsClient}.
+ */
+@AutoConfiguration(after = AsupersyncAutoConfiguration.class)
+@ConditionalOnClass(NatsClient.class)
+@Conditional(ClientConfiguredCondition.Nats.class)
+@ConditionalOnBean(Runtime.class)
+public final class AsupersyncNatsAutoConfiguration {
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  NatsClient asupersyncNatsClient(Runtime runtime, AsupersyncNatsProperties properties) {
+    NatsClient.Builder builder = builder(runtime, properties);
+    try {
+      return Objects.requireNonNull(runtime.run(builder::connect).orThrow());
+    } catch (NatsException ex) {
+      throw new InvalidAsupersyncPropertyException(
+          "asupersync.nats.servers",
+          properties.servers(),
+          "no NATS server accepted the connection (" + ex.reason() + "): " + ex.getMessage(),
+          ex.reason() == NatsException.Reason.AUTHORIZATION
+              ? "Check asupersync.nats.user/password or asupersync.nats.token."
+              : "Start a NATS server there (nats-server -a 127.0.0.1 -p 4222), or unset asupersync.nats.servers "
+                  + "to run without NATS.");
+    } catch (RuntimeException ex) {
+      throw ex;
+    } catch (Exception ex) {
+      throw new IllegalStateException("NATS connect to " + properties.servers() + " failed", ex);
+    }
+  }
+
+  private static NatsClient.Builder builder(Runtime runtime, AsupersyncNatsProperties properties) {
+    if (properties.ssl().bundle() != null) {
+      throw new InvalidAsupersyncPropertyException(
+          "asupersync.nats.ssl.bundle", properties.ssl().bundle(), "the Asupersync NATS client does not speak TLS yet",
+          "Connect over plaintext (nats://) on a trusted network, or unset asupersync.nats.*.");
+    }
+    NatsClient.Builder builder = NatsClient.builder(runtime)
+        .connectTimeout(properties.connectTimeout())
+        .limits(NatsLimits.defaults()
+            .withMaxPayload((int) properties.limits().maxPayloadSize().toBytes())
+            .withMaxControlLine((int) properties.limits().maxControlLineSize().toBytes()));
+    for (URI server : properties.servers()) {
+      if (!"nats".equals(server.getScheme()) || server.getHost() == null) {
+        throw new InvalidAsupersyncPropertyException(
+            "asupersync.nats.servers", server, "must be a nats://host:port URL (TLS is not supported yet)",
+            "Use a value such as nats://127.0.0.1:4222.");
+      }
+      builder.server(server.getHost(), server.getPort() < 0 ? 4222 : server.getPort());
+    }
+    String user = properties.user();
+    String password = properties.password();
+    if (user != null && password != null) {
+      builder.userInfo(user, password);
+    }
+    String token = properties.token();
+    if (token != null) {
+      builder.token(token);
+    }
+    String name = properties.connectionName();
+    if (name != null) {
+      builder.name(name);
+    }
+    return builder;
+  }
+}

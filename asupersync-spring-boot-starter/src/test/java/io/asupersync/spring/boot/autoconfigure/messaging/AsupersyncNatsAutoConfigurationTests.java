@@ -1,0 +1,78 @@
+package io.asupersync.spring.boot.autoconfigure.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asupersync.Runtime;
+import io.asupersync.protocols.nats.NatsClient;
+import io.asupersync.protocols.nats.NatsMessage;
+import io.asupersync.protocols.nats.NatsSubscription;
+import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
+import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.NestedExceptionUtils;
+
+class AsupersyncNatsAutoConfigurationTests {
+
+  private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(AsupersyncAutoConfiguration.class, AsupersyncNatsAutoConfiguration.class))
+      .withPropertyValues("asupersync.runtime.shutdown-timeout=2s");
+
+  @Test
+  void noClientUntilServersAreSet() {
+    contextRunner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(NatsClient.class));
+  }
+
+  @Test
+  void backsOffWithoutTheNatsClasses() {
+    contextRunner.withClassLoader(new FilteredClassLoader(NatsClient.class))
+        .withPropertyValues("asupersync.nats.servers=nats://127.0.0.1:4222")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(NatsClient.class));
+  }
+
+  @Test
+  void backsOffForTheApplicationsClient() {
+    contextRunner.withPropertyValues("asupersync.nats.servers[0]=nats://127.0.0.1:4222")
+        .withBean("mine", NatsClient.class, () -> {
+          throw new AssertionError("never created: lazy");
+        }, definition -> definition.setLazyInit(true))
+        .run(context -> assertThat(context.getBeanNamesForType(NatsClient.class)).containsExactly("mine"));
+  }
+
+  @Test
+  void unreachableServersFailStartupNamingTheProperty() throws Exception {
+    int closed = ServerProcess.freePort();
+    contextRunner.withPropertyValues("asupersync.nats.servers=nats://127.0.0.1:" + closed, "asupersync.nats.connect-timeout=2s")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          Throwable root = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+          assertThat(root).isInstanceOf(InvalidAsupersyncPropertyException.class);
+          InvalidAsupersyncPropertyException invalid = (InvalidAsupersyncPropertyException) root;
+          assertThat(invalid.property()).isEqualTo("asupersync.nats.servers");
+          assertThat(invalid.action()).contains("nats-server");
+        });
+  }
+
+  @Test
+  void connectedClientPublishesToARealServerAndIsClosedWithTheContext() throws Exception {
+    try (ServerProcess nats = ServerProcess.start("nats-server", "-a", "127.0.0.1", "-p", "{port}")) {
+      AtomicReference<NatsClient> client = new AtomicReference<>();
+      contextRunner.withPropertyValues("asupersync.nats.servers=nats://127.0.0.1:" + nats.port).run(context -> {
+        client.set(context.getBean(NatsClient.class));
+        Runtime runtime = context.getBean(Runtime.class);
+        NatsMessage received = runtime.run(cx -> {
+          NatsSubscription subscription = client.get().subscribe(cx, "starter.test");
+          client.get().publish(cx, "starter.test", "hi".getBytes(StandardCharsets.UTF_8));
+          return subscription.next(cx, Duration.ofSeconds(10));
+        }).orThrow();
+        assertThat(new String(received.data(), StandardCharsets.UTF_8)).isEqualTo("hi");
+      });
+      assertThat(client.get().isConnected()).isFalse();
+    }
+  }
+}

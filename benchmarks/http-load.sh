@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# P7/P8 HTTP load: our AsupersyncServer, a plain Netty server and a Reactor Netty server, each in its own
+# JVM, serving the same fixed answer to GET / (benchmarks/src/main/java/io/asupersync/benchmarks/http).
+# wrk drives HTTP/1.1 and h2load drives h2c (prior knowledge) against all three in the same run.
+#
+# Each server/tool pair is warmed up until two consecutive warm-up runs agree within WARM_AGREE percent
+# and at least WARM_MIN_REQUESTS requests were served (DESIGN: a fresh JVM needs about a million before
+# HTTP throughput settles), giving up after WARM_MAX_RUNS runs (reported). Then ROUNDS rounds measure
+# every server with both tools, the server order rotating per round; the median per server and tool is
+# reported with the ratios to the P7/P8 goals (ours >= 0.9x plain Netty, >= 1.0x Reactor Netty).
+#
+# Not part of mvn verify. Usage (from anywhere): benchmarks/http-load.sh
+# Settings through the environment, defaults in brackets: DURATION [15] seconds per measured run,
+# ROUNDS [3], CONNECTIONS [16], STREAMS [16] h2load streams per connection, IO_THREADS [nproc] event-loop
+# threads of every server, WARM_SECONDS [15], WARM_MIN_REQUESTS [1000000], WARM_MAX_RUNS [12],
+# WARM_AGREE [5] percent, HEAP [1g], SKIP_BUILD [0] (1: use the existing benchmarks/target/benchmarks.jar).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+DURATION=${DURATION:-15}
+ROUNDS=${ROUNDS:-3}
+CONNECTIONS=${CONNECTIONS:-16}
+STREAMS=${STREAMS:-16}
+IO_THREADS=${IO_THREADS:-$(nproc)}
+WARM_SECONDS=${WARM_SECONDS:-15}
+WARM_MIN_REQUESTS=${WARM_MIN_REQUESTS:-1000000}
+WARM_MAX_RUNS=${WARM_MAX_RUNS:-12}
+WARM_AGREE=${WARM_AGREE:-5}
+HEAP=${HEAP:-1g}
+SKIP_BUILD=${SKIP_BUILD:-0}
+SERVERS=(asupersync netty reactor)
+TOOLS=(wrk h2load)
+
+for tool in wrk h2load curl; do
+  command -v "$tool" >/dev/null || { echo "error: $tool not found (Debian packages wrk, nghttp2-client, curl)" >&2; exit 1; }
+done
+
+JAR=benchmarks/target/benchmarks.jar
+if [[ "$SKIP_BUILD" != 1 ]]; then
+  # -am: builds core and protocols from this worktree in the same reactor (never from ~/.m2)
+  mvn -B -o -q package -DskipTests -pl benchmarks -am
+fi
+
+OUT=benchmarks/target/http-load
+mkdir -p "$OUT"
+RESULTS="$OUT/results.tsv"
+: >"$RESULTS"
+
+declare -A PID PORT
+cleanup() {
+  for s in "${!PID[@]}"; do
+    kill "${PID[$s]}" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+JVM_FLAGS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED "-Xms$HEAP" "-Xmx$HEAP" -XX:+AlwaysPreTouch)
+for s in "${SERVERS[@]}"; do
+  "$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -cp "$JAR" io.asupersync.benchmarks.http.HttpLoadServer "$s" "$IO_THREADS" \
+    >"$OUT/$s.log" 2>&1 &
+  PID[$s]=$!
+done
+for s in "${SERVERS[@]}"; do
+  for _ in $(seq 120); do
+    grep -q '^listening ' "$OUT/$s.log" && break
+    kill -0 "${PID[$s]}" 2>/dev/null || { echo "error: $s server exited:" >&2; cat "$OUT/$s.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  PORT[$s]=$(awk '/^listening /{print $2}' "$OUT/$s.log")
+  [[ -n "${PORT[$s]}" ]] || { echo "error: $s server did not start" >&2; exit 1; }
+  # the same answer from every server, over both protocols
+  for proto in --http1.1 --http2-prior-knowledge; do
+    body=$(curl -sS --max-time 10 "$proto" "http://127.0.0.1:${PORT[$s]}/")
+    [[ "$body" == "Hello, World!" ]] || { echo "error: $s answered '$body' ($proto)" >&2; exit 1; }
+  done
+done
+
+# run TOOL SERVER SECONDS: prints "requests/s requests failures"
+run() {
+  local tool=$1 port=${PORT[$2]} seconds=$3 out
+  if [[ "$tool" == wrk ]]; then
+    out=$(wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" "http://127.0.0.1:$port/")
+    awk '/Requests\/sec:/{rps=$2} /requests in/{n=$1} /Non-2xx/{f+=$NF} /Socket errors/{gsub(",","");f+=$4+$6+$8+$10}
+         END{printf "%s %d %d\n", rps, n, f}' <<<"$out"
+  else
+    out=$(h2load -c"$CONNECTIONS" -m"$STREAMS" -t1 -D "$seconds" "http://127.0.0.1:$port/")
+    awk '/^finished in/{rps=$4} /^requests:/{n=$8; f=$10+$12} /^status codes:/{f+=$5+$7+$9}
+         END{printf "%s %d %d\n", rps, n, f}' <<<"$out"
+  fi
+}
+
+echo "# $(date -u +%FT%TZ) $(nproc) cpus, load average $(cut -d' ' -f1-3 /proc/loadavg); io threads $IO_THREADS," \
+  "$CONNECTIONS connections, h2load $STREAMS streams each; runs of ${DURATION}s x $ROUNDS rounds" | tee "$OUT/summary.txt"
+
+for s in "${SERVERS[@]}"; do
+  for tool in "${TOOLS[@]}"; do
+    prev="" total=0 runs=0 settled=no
+    while (( runs < WARM_MAX_RUNS )); do
+      read -r rps n failed < <(run "$tool" "$s" "$WARM_SECONDS")
+      runs=$((runs + 1)) total=$((total + n))
+      if [[ -n "$prev" ]] && (( total >= WARM_MIN_REQUESTS )) &&
+        awk -v a="$prev" -v b="$rps" -v p="$WARM_AGREE" 'BEGIN{d=a-b; if(d<0)d=-d; exit !(d*100 <= p*(a>b?a:b))}'; then
+        settled=yes
+        break
+      fi
+      prev=$rps
+    done
+    echo "warm-up $s $tool: $runs runs, $total requests, last $rps req/s, settled=$settled" | tee -a "$OUT/summary.txt"
+  done
+done
+
+for round in $(seq "$ROUNDS"); do
+  # rotate the order so no server always runs first or right after another's load
+  order=("${SERVERS[@]:$(( (round - 1) % 3 ))}" "${SERVERS[@]:0:$(( (round - 1) % 3 ))}")
+  for tool in "${TOOLS[@]}"; do
+    for s in "${order[@]}"; do
+      read -r rps n failed < <(run "$tool" "$s" "$DURATION")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$tool" "$s" "$rps" "$n" "$failed" | tee -a "$RESULTS"
+    done
+  done
+done
+
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/summary.txt"
+python3 - "$RESULTS" <<'PY' | tee -a "$OUT/summary.txt"
+import statistics, sys
+rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
+runs = {}
+failed = 0
+for _, tool, server, rps, n, f in rows:
+    runs.setdefault((tool, server), []).append(float(rps))
+    failed += int(f)
+print(f"{'tool':8} {'server':11} {'median req/s':>13}  runs")
+med = {}
+for (tool, server), values in sorted(runs.items()):
+    med[(tool, server)] = statistics.median(values)
+    print(f"{tool:8} {server:11} {med[(tool, server)]:13.0f}  {' '.join(f'{v:.0f}' for v in values)}")
+for tool, label in (("wrk", "HTTP/1.1 (wrk)"), ("h2load", "h2c (h2load)")):
+    ours = med[(tool, "asupersync")]
+    netty = ours / med[(tool, "netty")]
+    reactor = ours / med[(tool, "reactor")]
+    print(f"{label}: ours/netty {netty:.2f} (P7 goal >= 0.90: {'met' if netty >= 0.9 else 'NOT met'}), "
+          f"ours/reactor {reactor:.2f} (P8 goal >= 1.00: {'met' if reactor >= 1.0 else 'NOT met'})")
+print(f"failed requests in measured runs: {failed}")
+PY

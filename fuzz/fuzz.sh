@@ -24,7 +24,7 @@ if [[ ${#targets[@]} -eq 0 ]]; then
     NatsDecoderFuzzTests#decoder
   )
   # targets of other modules' decoders, when present on this branch
-  for t in RespDecoderFuzzTests#decode WebSocketFrameFuzzTests#frameReader GrpcFramingFuzzTests#frames GrpcFramingFuzzTests#timeout; do
+  for t in RespDecoderFuzzTests#decode WebSocketFrameFuzzTests#frameReader GrpcFramingFuzzTests#messageFraming GrpcFramingFuzzTests#timeoutAndStatusMessage; do
     if [[ -f "fuzz/src/test/java/io/asupersync/fuzz/${t%%#*}.java" ]] && grep -q "void ${t##*#}(" "fuzz/src/test/java/io/asupersync/fuzz/${t%%#*}.java"; then
       targets+=("$t")
     fi

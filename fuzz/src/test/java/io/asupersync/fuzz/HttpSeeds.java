@@ -191,6 +191,8 @@ final class HttpSeeds {
     s.put("reject-garbage", ascii("SSH-2.0-OpenSSH_9.6\r\n"));
     s.put("reject-truncated-body", ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort"));
     s.put("reject-empty", new byte[0]);
+    s.put("reject-status-out-of-range", ascii("HTTP/1.1 2 OK\r\nContent-Length: 2\r\n\r\nok"));
+    s.put("reject-status-above-599", ascii("HTTP/1.1 999 Custom\r\nContent-Length: 0\r\n\r\n"));
     s.put("reject-duplicate-content-length", ascii("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"));
     return s;
   }

@@ -129,6 +129,10 @@ final class H1Connection extends ChannelInboundHandlerAdapter implements Connect
       return failAndClose(ex, decoderFailure(response.decoderResult().cause()));
     }
     int code = response.status().code();
+    if (code < 100 || code > 599) {
+      // RFC 9110 section 15: values outside 100..599 are invalid (Netty's parser takes any integer)
+      return failAndClose(ex, new HttpClientException(Reason.MALFORMED_RESPONSE, "status " + code + " outside 100..599"));
+    }
     if (code >= 100 && code < 200 && code != 101) {
       informational = true; // 100 Continue, 103 Early Hints: the final response follows
       return false;

@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
@@ -112,10 +114,21 @@ final class H2Connection extends ChannelDuplexHandler {
     }
     windowRaised = true;
     long target = Math.min(Integer.MAX_VALUE, (long) engine.config.http2Limits().initialWindowBytes() * CONNECTION_WINDOW_STREAMS);
-    int delta = (int) (target - 65_535);
+    // The codec may already have widened the connection window (it does when our SETTINGS raise the stream
+    // window), so the update is measured from the window it actually granted, not from the RFC default.
+    int delta = (int) (target - grantedConnectionWindow(ctx));
     if (delta > 0) {
       ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(delta));
     }
+  }
+
+  private static int grantedConnectionWindow(ChannelHandlerContext ctx) {
+    Http2ConnectionHandler codec = ctx.pipeline().get(Http2ConnectionHandler.class);
+    if (codec == null) {
+      return 65_535;
+    }
+    Http2Connection connection = codec.connection();
+    return connection.local().flowController().windowSize(connection.connectionStream());
   }
 
   @Override

@@ -2,10 +2,10 @@ package io.asupersync.protocols.grpc;
 
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
-import io.asupersync.Waker;
 import io.asupersync.protocols.grpc.internal.GrpcTimeout;
 import io.asupersync.protocols.http.Http2Limits;
 import io.asupersync.protocols.http.HttpHeaders;
+import io.asupersync.protocols.internal.NettyFutures;
 import io.asupersync.trace.TraceBuffer;
 import io.asupersync.trace.TraceKind;
 import io.netty.bootstrap.Bootstrap;
@@ -32,7 +32,6 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.time.Duration;
@@ -229,7 +228,7 @@ public final class GrpcClient implements AutoCloseable {
     } finally {
       connectLock.unlock();
     }
-    awaitReady(cx, c.ready);
+    NettyFutures.await(cx, c.ready);
     if (!c.ready.isSuccess()) {
       connectLock.lock();
       try {
@@ -242,18 +241,6 @@ public final class GrpcClient implements AutoCloseable {
       throw new GrpcStatusException(StatusCode.UNAVAILABLE, "cannot connect to " + authority + ": " + c.ready.cause());
     }
     return Objects.requireNonNull(c.channel);
-  }
-
-  private static void awaitReady(Cx cx, Future<?> ready) {
-    if (ready.isDone()) {
-      return;
-    }
-    Waker waker = cx.waker();
-    ready.addListener(f -> waker.wake());
-    while (!ready.isDone()) {
-      cx.checkpoint();
-      cx.park(null);
-    }
   }
 
   private Connection connect() {

@@ -4,6 +4,7 @@ import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import io.asupersync.Runtime;
 import io.asupersync.Waker;
+import io.asupersync.protocols.internal.NettyFutures;
 import io.asupersync.trace.TraceKind;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -428,21 +429,9 @@ final class Engine {
 
   /** Waits for a handed-over write; a cancel releases the caller and leaves the write running. */
   private static void awaitWritten(Cx cx, ChannelFuture written) throws NatsException {
-    awaitDone(cx, written);
+    NettyFutures.await(cx, written);
     if (!written.isSuccess()) {
       throw new NatsException(NatsException.Reason.OUTCOME_UNKNOWN, "connection lost while writing", written.cause());
-    }
-  }
-
-  private static void awaitDone(Cx cx, Future<?> future) {
-    if (future.isDone()) {
-      return;
-    }
-    Waker me = cx.waker();
-    future.addListener(f -> me.wake());
-    while (!future.isDone()) {
-      cx.checkpoint();
-      cx.park(null);
     }
   }
 
@@ -539,7 +528,7 @@ final class Engine {
       throw closedError();
     }
     try {
-      awaitDone(cx, registered);
+      NettyFutures.await(cx, registered);
     } catch (CancelledException e) {
       unsubscribe(sid); // registered or about to be: take it back
       throw e;

@@ -1,8 +1,11 @@
 package io.asupersync.protocols.grpc;
 
 import io.asupersync.CancelledException;
+import io.asupersync.CancelReason;
 import io.asupersync.Cx;
 import io.asupersync.Waker;
+import io.asupersync.protocols.client.CallOutcome;
+import io.asupersync.protocols.client.ClientCallObserver;
 import io.asupersync.protocols.grpc.internal.GrpcHeaders;
 import io.asupersync.protocols.grpc.internal.MessageDeframer;
 import io.asupersync.protocols.grpc.internal.MessageFramer;
@@ -55,6 +58,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
   private final MethodDescriptor<Req, Resp> method;
   private final EventLoop eventLoop;
   private final GrpcLimits limits;
+  private final ClientCallObserver.Call observed;
 
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
@@ -74,8 +78,9 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
   private @Nullable MessageDeframer deframer;
   private boolean sawHeaders;
 
-  ClientCall(GrpcClient client, MethodDescriptor<Req, Resp> method, Channel connection, GrpcLimits limits) {
+  ClientCall(GrpcClient client, MethodDescriptor<Req, Resp> method, Channel connection, GrpcLimits limits, ClientCallObserver.Call observed) {
     this.client = client;
+    this.observed = observed;
     this.method = method;
     this.eventLoop = connection.eventLoop();
     this.limits = limits;
@@ -340,7 +345,7 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
         cx.park(null);
       }
     } catch (CancelledException e) {
-      fail(Status.of(StatusCode.CANCELLED, "caller cancelled: " + e.reason().kind()));
+      fail(Status.of(StatusCode.CANCELLED, "caller cancelled: " + e.reason().kind()), e.reason());
       throw e;
     } finally {
       lock.lock();
@@ -395,7 +400,12 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
 
   /** Ends the call locally with {@code failure} and resets the stream. */
   private void fail(Status failure) {
-    if (complete(failure, HttpHeaders.empty())) {
+    fail(failure, null);
+  }
+
+  /** As {@link #fail(Status)}; {@code cancelled} when the caller gave up. */
+  private void fail(Status failure, @Nullable CancelReason cancelled) {
+    if (complete(failure, HttpHeaders.empty(), cancelled)) {
       onEventLoop(
           () -> {
             Http2StreamChannel s = stream;
@@ -409,6 +419,10 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
 
   /** Records the final status once; returns whether this call set it. */
   private boolean complete(Status finalStatus, HttpHeaders finalTrailers) {
+    return complete(finalStatus, finalTrailers, null);
+  }
+
+  private boolean complete(Status finalStatus, HttpHeaders finalTrailers, @Nullable CancelReason cancelled) {
     Waker w;
     lock.lock();
     try {
@@ -418,7 +432,8 @@ public final class ClientCall<Req, Resp> implements MessageReader<Resp>, Message
       status = finalStatus;
       trailers = finalTrailers;
       w = waiter;
-      client.callEnded(method, finalStatus); // before the caller can see the end
+      // Before the caller can see the end.
+      client.callEnded(method, observed, cancelled != null ? new CallOutcome.Cancelled(cancelled) : new CallOutcome.GrpcStatus(finalStatus));
     } finally {
       lock.unlock();
     }

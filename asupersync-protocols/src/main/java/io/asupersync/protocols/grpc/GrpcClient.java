@@ -2,6 +2,10 @@ package io.asupersync.protocols.grpc;
 
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
+import io.asupersync.protocols.client.CallOutcome;
+import io.asupersync.protocols.client.ClientCallObserver;
+import io.asupersync.protocols.client.OutgoingCall;
+import io.asupersync.protocols.grpc.internal.GrpcHeaders;
 import io.asupersync.protocols.grpc.internal.GrpcTimeout;
 import io.asupersync.protocols.http.Http2Limits;
 import io.asupersync.protocols.http.HttpHeaders;
@@ -35,6 +39,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +68,10 @@ import org.jspecify.annotations.Nullable;
  * cancelled, {@code DEADLINE} when its own deadline passed (so a server relaying that outcome answers
  * {@code DEADLINE_EXCEEDED}).
  *
+ * <p><b>Observer.</b> The {@link Builder#observer ClientCallObserver} sees each call start (and may add
+ * metadata to it: a {@code traceparent}) and end: with the call's status ({@link CallOutcome.GrpcStatus}),
+ * or {@link CallOutcome.Cancelled} when the caller was cancelled or its deadline passed while it waited.
+ *
  * <p>Thread-safe; calls from many tasks share the connection (one HTTP/2 stream each).
  */
 public final class GrpcClient implements AutoCloseable {
@@ -80,6 +89,7 @@ public final class GrpcClient implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final @Nullable TraceBuffer trace;
+  private final ClientCallObserver observer;
 
   private final ReentrantLock connectLock = new ReentrantLock();
   // Guarded by connectLock.
@@ -98,6 +108,7 @@ public final class GrpcClient implements AutoCloseable {
     this.ownsGroup = b.group == null;
     this.group = b.group != null ? b.group : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.trace = b.trace;
+    this.observer = b.observer;
   }
 
   public static Builder builder(String host, int port) {
@@ -156,21 +167,41 @@ public final class GrpcClient implements AutoCloseable {
   private <Req, Resp> ClientCall<Req, Resp> open(Cx cx, MethodDescriptor<Req, Resp> method, HttpHeaders metadata, boolean flush)
       throws GrpcStatusException {
     cx.checkpoint();
-    String timeout = null;
-    Duration left = cx.budget().remainingTime(cx.now());
-    if (left != null) {
-      if (left.isZero()) {
-        cx.checkpoint(); // the deadline passed: this turns it into the caller's cancellation
-        throw new GrpcStatusException(StatusCode.DEADLINE_EXCEEDED, "deadline passed before the call started");
+    String scheme = sslContext != null ? "https" : "http";
+    HttpHeaders.Builder added = HttpHeaders.builder();
+    ClientCallObserver.Call observed = observer.start(new OutgoingCall(
+        OutgoingCall.Protocol.GRPC, method.fullName(), scheme, authority, method.path(), (name, value) -> {
+          if (!GrpcHeaders.isApplicationMetadataName(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not an application metadata name");
+          }
+          added.add(name, value);
+        }));
+    try {
+      String timeout = null;
+      Duration left = cx.budget().remainingTime(cx.now());
+      if (left != null) {
+        if (left.isZero()) {
+          cx.checkpoint(); // the deadline passed: this turns it into the caller's cancellation
+          throw new GrpcStatusException(StatusCode.DEADLINE_EXCEEDED, "deadline passed before the call started");
+        }
+        timeout = GrpcTimeout.encode(left);
       }
-      timeout = GrpcTimeout.encode(left);
+      Http2Headers headers = ClientHeaders.request(method, scheme, authority, timeout, metadata, gzipRequests);
+      ClientHeaders.forEachMetadata(added.build(), headers::add);
+      Channel channel = connection(cx);
+      ClientCall<Req, Resp> call = new ClientCall<>(this, method, channel, limits, observed);
+      call.open(channel, headers, flush);
+      return call;
+    } catch (GrpcStatusException e) {
+      callEnded(method, observed, new CallOutcome.GrpcStatus(e.status()));
+      throw e;
+    } catch (CancelledException e) {
+      callEnded(method, observed, new CallOutcome.Cancelled(e.reason()));
+      throw e;
+    } catch (RuntimeException e) {
+      callEnded(method, observed, new CallOutcome.Failed(e));
+      throw e;
     }
-    Http2Headers headers =
-        ClientHeaders.request(method, sslContext != null ? "https" : "http", authority, timeout, metadata, gzipRequests);
-    Channel channel = connection(cx);
-    ClientCall<Req, Resp> call = new ClientCall<>(this, method, channel, limits);
-    call.open(channel, headers, flush);
-    return call;
   }
 
   @Override
@@ -203,10 +234,25 @@ public final class GrpcClient implements AutoCloseable {
     return gzipRequests;
   }
 
-  void callEnded(MethodDescriptor<?, ?> method, Status status) {
+  /** Tells the observer, then records the trace event (with the observer's attributes). */
+  void callEnded(MethodDescriptor<?, ?> method, ClientCallObserver.Call observed, CallOutcome outcome) {
+    try {
+      observed.end(outcome);
+    } catch (RuntimeException e) {
+      // The observer's failure is not the call's; see ClientCallObserver.
+    }
     TraceBuffer t = trace;
     if (t != null) {
-      t.record(TraceKind.CLIENT_CALL, 0, 0, 0, Map.of("protocol", "grpc", "operation", method.fullName(), "result", status.code().name()));
+      Map<String, String> attributes = new HashMap<>(observed.traceAttributes());
+      attributes.put("protocol", "grpc");
+      attributes.put("operation", method.fullName());
+      attributes.put("result", switch (outcome) {
+        case CallOutcome.GrpcStatus s -> s.status().code().name();
+        case CallOutcome.Cancelled c -> "cancelled:" + c.reason().kind();
+        case CallOutcome.Failed f -> f.error().getClass().getSimpleName();
+        case CallOutcome.HttpStatus h -> Integer.toString(h.status());
+      });
+      t.record(TraceKind.CLIENT_CALL, 0, 0, 0, attributes);
     }
   }
 
@@ -349,6 +395,7 @@ public final class GrpcClient implements AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private @Nullable EventLoopGroup group;
     private @Nullable TraceBuffer trace;
+    private ClientCallObserver observer = ClientCallObserver.none();
 
     private Builder(String host, int port) {
       this.host = Objects.requireNonNull(host, "host");
@@ -400,6 +447,12 @@ public final class GrpcClient implements AutoCloseable {
     /** Record a {@code CLIENT_CALL} trace event for every finished call. */
     public Builder trace(TraceBuffer value) {
       this.trace = Objects.requireNonNull(value, "trace");
+      return this;
+    }
+
+    /** Sees each call start and end, and may add metadata to it; default {@link ClientCallObserver#none()}. */
+    public Builder observer(ClientCallObserver value) {
+      this.observer = Objects.requireNonNull(value, "observer");
       return this;
     }
 

@@ -3,8 +3,11 @@ package io.asupersync.protocols.http.client;
 import io.asupersync.protocols.http.HttpHeaders;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request: method, absolute {@code http} or {@code https} URI, headers and a body held in memory.
@@ -71,12 +74,39 @@ public final class ClientRequest {
     };
   }
 
+  /** The raw path, {@code /} when empty. */
+  String path() {
+    String path = uri.getRawPath();
+    return path == null || path.isEmpty() ? "/" : path;
+  }
+
+  /** Collects headers an observer adds; copies the request only when there are some. */
+  final class Extension implements BiConsumer<String, String> {
+    private @Nullable Builder copy;
+
+    @Override
+    public void accept(String name, String value) {
+      Builder b = copy;
+      if (b == null) {
+        b = new Builder(method, uri);
+        for (Map.Entry<String, String> field : headers) {
+          b.headers.add(field.getKey(), field.getValue());
+        }
+        b.body = body;
+        copy = b;
+      }
+      b.header(name, value);
+    }
+
+    /** The request with the added headers. */
+    ClientRequest request() {
+      return copy == null ? ClientRequest.this : copy.build();
+    }
+  }
+
   /** Path and query as sent on the wire, {@code /} when empty. */
   String pathAndQuery() {
-    String path = uri.getRawPath();
-    if (path == null || path.isEmpty()) {
-      path = "/";
-    }
+    String path = path();
     return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
   }
 

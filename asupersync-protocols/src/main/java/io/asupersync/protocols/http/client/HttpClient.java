@@ -3,6 +3,9 @@ package io.asupersync.protocols.http.client;
 import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import io.asupersync.Runtime;
+import io.asupersync.protocols.client.CallOutcome;
+import io.asupersync.protocols.client.ClientCallObserver;
+import io.asupersync.protocols.client.OutgoingCall;
 import io.asupersync.protocols.http.Http1Limits;
 import io.asupersync.protocols.http.Http2Limits;
 import io.asupersync.protocols.http.client.HttpClientException.Reason;
@@ -14,6 +17,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +53,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each call records a {@link TraceKind#CLIENT_CALL} event: {@code protocol}, {@code operation} (the
  * method), {@code scheme}, {@code host}, {@code result} (the status, a failure reason, or {@code
- * cancelled:KIND}) and {@code durationMicros}. Never a header value, path or body.
+ * cancelled:KIND}) and {@code durationMicros}, plus the {@linkplain ClientCallObserver.Call#traceAttributes
+ * attributes} of the {@link Builder#observer observer}'s call (trace and span ids). Never a header
+ * value, path or body.
+ *
+ * <p><b>Observer.</b> The {@link ClientCallObserver} sees each call start (and may add headers to it:
+ * a {@code traceparent}) and end: with the response status once the status and headers arrived, a
+ * {@link CallOutcome.Failed} without a response, or {@link CallOutcome.Cancelled}. Reading the body
+ * happens after the end.
  *
  * <p>Thread-safe.
  */
@@ -58,10 +69,12 @@ public final class HttpClient implements AutoCloseable {
   private final EventLoopGroup group;
   private final Pool pool;
   private final Http1Limits http1Limits;
+  private final ClientCallObserver observer;
 
   private HttpClient(Builder b, ClientTls tls) {
     this.runtime = b.runtime;
     this.http1Limits = b.http1Limits;
+    this.observer = b.observer;
     this.group = new MultiThreadIoEventLoopGroup(b.ioThreads, new DefaultThreadFactory("asupersync-http-client", true), NioIoHandler.newFactory());
     Connector connector = new Connector(group, b.http1Limits, b.http2Limits, tls, b.cleartextHttp2, b.connectTimeout);
     this.pool = new Pool(connector, group, b.maxConnectionsPerOrigin, b.idleTimeout);
@@ -81,7 +94,11 @@ public final class HttpClient implements AutoCloseable {
   public ClientResponse send(Cx cx, ClientRequest request) throws HttpClientException {
     Objects.requireNonNull(request, "request");
     Origin origin = Origin.of(request.uri());
-    CallTrace trace = new CallTrace(request.method(), origin.scheme(), origin.host(), System.nanoTime());
+    ClientRequest.Extension extension = request.new Extension();
+    ClientCallObserver.Call observed = observer.start(new OutgoingCall(
+        OutgoingCall.Protocol.HTTP, request.method(), origin.scheme(), origin.authority(), request.path(), extension));
+    request = extension.request();
+    CallTrace trace = new CallTrace(request.method(), origin.scheme(), origin.host(), System.nanoTime(), observed);
     String protocol = "";
     for (int attempt = 1; ; attempt++) {
       Exchange exchange = null;
@@ -93,6 +110,7 @@ public final class HttpClient implements AutoCloseable {
         connection.start(request, origin, exchange);
         try {
           int status = exchange.awaitHeaders(cx);
+          end(observed, new CallOutcome.HttpStatus(status));
           record(cx, trace, protocol, Integer.toString(status));
           return new ClientResponse(this, exchange, trace, status, connection.protocol(), connection.tls());
         } catch (HttpClientException e) {
@@ -103,16 +121,26 @@ public final class HttpClient implements AutoCloseable {
           }
           throw e;
         }
-      } catch (HttpClientException e) {
-        record(cx, trace, protocol, e.reason().name());
-        throw e;
       } catch (CancelledException e) {
         if (exchange != null) {
           exchange.cancel("caller cancelled: " + e.reason().kind());
         }
+        end(observed, new CallOutcome.Cancelled(e.reason()));
         record(cx, trace, protocol, "cancelled:" + e.reason().kind());
         throw e;
+      } catch (HttpClientException | RuntimeException e) {
+        end(observed, new CallOutcome.Failed(e));
+        record(cx, trace, protocol, e instanceof HttpClientException h ? h.reason().name() : e.getClass().getSimpleName());
+        throw e;
       }
+    }
+  }
+
+  private static void end(ClientCallObserver.Call observed, CallOutcome outcome) {
+    try {
+      observed.end(outcome);
+    } catch (RuntimeException e) {
+      // The observer's failure is not the call's; see ClientCallObserver.
     }
   }
 
@@ -122,13 +150,14 @@ public final class HttpClient implements AutoCloseable {
 
   private void record(Cx cx, CallTrace trace, String protocol, String result) {
     long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - trace.startNanos());
-    runtime.trace().record(TraceKind.CLIENT_CALL, cx.taskId(), cx.regionId(), 0, Map.of(
-        "protocol", protocol,
-        "operation", trace.method(),
-        "scheme", trace.scheme(),
-        "host", trace.host(),
-        "result", result,
-        "durationMicros", Long.toString(micros)));
+    Map<String, String> attributes = new HashMap<>(trace.observed().traceAttributes());
+    attributes.put("protocol", protocol);
+    attributes.put("operation", trace.method());
+    attributes.put("scheme", trace.scheme());
+    attributes.put("host", trace.host());
+    attributes.put("result", result);
+    attributes.put("durationMicros", Long.toString(micros));
+    runtime.trace().record(TraceKind.CLIENT_CALL, cx.taskId(), cx.regionId(), 0, attributes);
   }
 
   /** Open pooled connections to the origin of {@code uri} (for tests and diagnostics). */
@@ -154,6 +183,7 @@ public final class HttpClient implements AutoCloseable {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private boolean cleartextHttp2;
     private int ioThreads = 1;
+    private ClientCallObserver observer = ClientCallObserver.none();
 
     private Builder(Runtime runtime) {
       this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -210,6 +240,12 @@ public final class HttpClient implements AutoCloseable {
         throw new IllegalArgumentException("ioThreads must be positive, was " + value);
       }
       ioThreads = value;
+      return this;
+    }
+
+    /** Sees each call start and end, and may add headers to it; default {@link ClientCallObserver#none()}. */
+    public Builder observer(ClientCallObserver value) {
+      observer = Objects.requireNonNull(value, "observer");
       return this;
     }
 

@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -77,8 +78,7 @@ class BearerAuthenticationTests {
       // What the handler sees: the filter's attribute, and the security context on its own thread.
       return server -> server.get("/whoami", (cx, request) -> HttpResponse.ok(
           AuthenticationHttpFilter.authentication(request).map(a -> a.getName() + " " + a.getAuthorities().stream().map(g -> g.getAuthority()).sorted().toList()).orElse("anonymous")
-              + " | " + (SecurityContextHolder.getContext().getAuthentication() instanceof Object a
-                  ? ((org.springframework.security.core.Authentication) a).getName() : "none")));
+              + " | " + (SecurityContextHolder.getContext().getAuthentication() instanceof Authentication a ? a.getName() : "none")));
     }
   }
 

@@ -444,7 +444,11 @@ public final class GrpcClient implements AutoCloseable {
       return this;
     }
 
-    /** Record a {@code CLIENT_CALL} trace event for every finished call. */
+    /**
+     * Record a {@code CLIENT_CALL} trace event for every finished call: {@code protocol}, {@code
+     * operation}, {@code result} (the status code, or {@code cancelled:KIND} when the caller gave up),
+     * plus the observer's trace attributes.
+     */
     public Builder trace(TraceBuffer value) {
       this.trace = Objects.requireNonNull(value, "trace");
       return this;

@@ -20,6 +20,7 @@ import io.asupersync.spring.boot.autoconfigure.observation.AsupersyncObservation
 import io.asupersync.spring.boot.autoconfigure.server.AsupersyncServerAutoConfiguration;
 import io.asupersync.spring.boot.client.GrpcClientBuilders;
 import io.asupersync.spring.boot.observation.ObservationClientCallObserver;
+import io.asupersync.spring.boot.observation.W3cTestPropagator;
 import io.asupersync.spring.boot.server.AsupersyncServerCustomizer;
 import io.asupersync.spring.boot.server.AsupersyncServerLifecycle;
 import io.asupersync.spring.boot.server.ObservationHttpFilter;
@@ -29,7 +30,6 @@ import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
 import io.micrometer.tracing.Span;
-import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import io.micrometer.tracing.test.simple.SimpleSpan;
@@ -44,7 +44,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -123,7 +122,7 @@ class AsupersyncClientAutoConfigurationTests {
   static class W3cPropagation {
     @Bean
     Propagator w3cPropagator(Tracer tracer) {
-      return new W3cPropagator(tracer);
+      return new W3cTestPropagator(tracer);
     }
   }
 
@@ -315,36 +314,6 @@ class AsupersyncClientAutoConfigurationTests {
 
   private static int port(AssertableApplicationContext context) {
     return context.getEnvironment().getRequiredProperty(AsupersyncServerLifecycle.CLEARTEXT_PORT_PROPERTY, Integer.class);
-  }
-
-  /** {@code traceparent} in and out, enough for a test tracer (real bridges bring their own). */
-  static final class W3cPropagator implements Propagator {
-    private final Tracer tracer;
-
-    W3cPropagator(Tracer tracer) {
-      this.tracer = tracer;
-    }
-
-    @Override
-    public List<String> fields() {
-      return List.of("traceparent");
-    }
-
-    @Override
-    public <C> void inject(TraceContext context, @Nullable C carrier, Setter<C> setter) {
-      setter.set(carrier, "traceparent", "00-" + context.traceId() + "-" + context.spanId() + "-01");
-    }
-
-    @Override
-    public <C> Span.Builder extract(C carrier, Getter<C> getter) {
-      String traceparent = getter.get(carrier, "traceparent");
-      if (traceparent == null) {
-        return tracer.spanBuilder();
-      }
-      String[] parts = traceparent.split("-");
-      return tracer.spanBuilder()
-          .setParent(tracer.traceContextBuilder().traceId(parts[1]).spanId(parts[2]).sampled(true).build());
-    }
   }
 
   enum Utf8 implements MessageCodec<String> {

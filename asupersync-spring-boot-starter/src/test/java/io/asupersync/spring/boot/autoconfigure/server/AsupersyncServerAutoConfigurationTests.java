@@ -9,16 +9,19 @@ import io.asupersync.protocols.http.HttpResponse;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.metrics.RejectionCounts;
 import io.asupersync.spring.boot.observation.TracerTraceCorrelation;
+import io.asupersync.spring.boot.observation.W3cTestPropagator;
 import io.asupersync.spring.boot.server.AsupersyncServerCustomizer;
 import io.asupersync.spring.boot.server.AsupersyncServerLifecycle;
 import io.asupersync.spring.boot.server.AuthenticationHttpFilter;
 import io.asupersync.spring.boot.server.ObservationHttpFilter;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
 import io.micrometer.tracing.test.simple.SimpleSpan;
 import io.micrometer.tracing.test.simple.SimpleTracer;
 import io.netty.pkitesting.CertificateBuilder;
@@ -189,14 +192,20 @@ class AsupersyncServerAutoConfigurationTests {
   void requestRegionEventsCarryTheIdsOfTheRequestSpan() {
     SimpleTracer tracer = new SimpleTracer();
     ObservationRegistry registry = ObservationRegistry.create();
-    registry.observationConfig().observationHandler(new DefaultTracingObservationHandler(tracer));
+    // a root span of SimpleTracer has empty ids: continue an incoming trace so that every id is real
+    registry.observationConfig().observationHandler(new ObservationHandler.FirstMatchingCompositeObservationHandler(
+        new PropagatingReceiverTracingObservationHandler<>(tracer, new W3cTestPropagator(tracer)),
+        new DefaultTracingObservationHandler(tracer)));
+    String traceId = "0af7651916cd43dd8448eb211c80319c";
     contextRunner.withPropertyValues("asupersync.server.enabled=true")
         .withBean(ObservationRegistry.class, () -> registry)
         .withBean(TracerTraceCorrelation.class, () -> new TracerTraceCorrelation(tracer))
         .run(context -> {
-          get("http://127.0.0.1:" + cleartextPort(context) + "/hello");
+          get("http://127.0.0.1:" + cleartextPort(context) + "/hello", "traceparent", "00-" + traceId + "-b7ad6b7169203331-01");
           SimpleSpan span = tracer.getSpans().getLast();
           assertThat(span.getName()).isEqualTo("GET /hello");
+          assertThat(span.getTraceId()).isEqualTo(traceId);
+          assertThat(span.getSpanId()).isNotEmpty().isNotEqualTo("b7ad6b7169203331");
           TraceEvent event = context.getBean(io.asupersync.Runtime.class).trace()
               .events(e -> e.kind() == TraceKind.USER && e.attribute("name").equals("http.request"), 10)
               .getLast();

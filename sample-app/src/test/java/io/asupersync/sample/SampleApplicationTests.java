@@ -451,7 +451,7 @@ class SampleApplicationTests {
       import sys, grpc
       port, ca = sys.argv[1], sys.argv[2:]
       channel = (grpc.secure_channel("localhost:" + port, grpc.ssl_channel_credentials(open(ca[0], "rb").read()))
-                 if ca else grpc.insecure_channel("127.0.0.1:" + port))
+                 if ca else grpc.insecure_channel("localhost:" + port))
       print("health", channel.unary_unary("/grpc.health.v1.Health/Check")(b"", timeout=10).hex())
       print("empty", channel.unary_unary("/grpc.testing.TestService/EmptyCall")(b"", timeout=10).hex())
       print("unary", channel.unary_unary("/grpc.testing.TestService/UnaryCall")(b"\\x10\\x04", timeout=10).hex())

@@ -54,7 +54,13 @@ public final class AsupersyncGrpcAutoConfiguration {
   GrpcRouter asupersyncGrpcRouter(
       Runtime runtime, GrpcLimits limits, ObjectProvider<GrpcService> services, ObjectProvider<GrpcHealth> health) {
     GrpcRouter.Builder router = GrpcRouter.builder().limits(limits).trace(runtime.trace());
-    servedServices(services, health).forEach(router::service);
+    List<GrpcService> served = services.orderedStream().toList();
+    served.forEach(router::service);
+    GrpcHealth registry = health.getIfAvailable();
+    // An application that registers its own health service keeps it.
+    if (registry != null && served.stream().noneMatch(service -> service.name().equals(GrpcHealth.SERVICE))) {
+      router.service(registry.service());
+    }
     return router.build();
   }
 
@@ -62,16 +68,6 @@ public final class AsupersyncGrpcAutoConfiguration {
   @ConditionalOnMissingBean(name = "asupersyncGrpcServices")
   AsupersyncServerCustomizer asupersyncGrpcServices(GrpcRouter router) {
     return router::installOn;
-  }
-
-  /** The application's services, then the health service unless the application serves its own. */
-  static List<GrpcService> servedServices(ObjectProvider<GrpcService> services, ObjectProvider<GrpcHealth> health) {
-    List<GrpcService> served = new ArrayList<>(services.orderedStream().toList());
-    GrpcHealth registry = health.getIfAvailable();
-    if (registry != null && served.stream().noneMatch(s -> s.name().equals(GrpcHealth.SERVICE))) {
-      served.add(registry.service());
-    }
-    return served;
   }
 
   @Configuration(proxyBeanMethods = false)

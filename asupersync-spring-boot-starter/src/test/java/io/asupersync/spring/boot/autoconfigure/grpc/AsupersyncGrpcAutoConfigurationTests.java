@@ -230,11 +230,8 @@ class AsupersyncGrpcAutoConfigurationTests {
       withEcho.withPropertyValues(bad).run(context -> {
         assertThat(context).hasFailed();
         assertThat(context.getStartupFailure()).rootCause().isInstanceOf(InvalidAsupersyncPropertyException.class);
-        InvalidAsupersyncPropertyException root =
-            catchThrowableOfType(InvalidAsupersyncPropertyException.class, () -> {
-              throw rootCause(context.getStartupFailure());
-            });
-        assertThat(root.property()).isEqualTo(bad.substring(0, bad.indexOf('=')));
+        assertThat(((InvalidAsupersyncPropertyException) rootCause(context.getStartupFailure())).property())
+            .isEqualTo(bad.substring(0, bad.indexOf('=')));
       });
     }
   }

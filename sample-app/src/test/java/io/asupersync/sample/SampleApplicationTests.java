@@ -1,14 +1,25 @@
 package io.asupersync.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.asupersync.Cx;
 import io.asupersync.Obligation;
 import io.asupersync.ObligationKind;
 import io.asupersync.Runtime;
+import io.asupersync.interop.TestServiceMethods;
+import io.asupersync.protocols.grpc.GrpcClient;
+import io.asupersync.protocols.grpc.GrpcHealth;
+import io.asupersync.protocols.grpc.GrpcHealth.ServingStatus;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncRuntimeProperties;
+import io.grpc.testing.integration.EmptyProtos.Empty;
+import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.micrometer.tracing.test.simple.SimpleSpan;
 import io.micrometer.tracing.test.simple.SimpleTracer;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +28,8 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -54,6 +67,7 @@ class SampleApplicationTests {
 
   private static final String OPERATOR = "operator:asupersync-demo";
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final String PYTHON = "/usr/bin/python3";
 
   @LocalServerPort
   private int port;
@@ -397,6 +411,87 @@ class SampleApplicationTests {
       assertThat(event.get("attributes").get("spanId").asString()).isEqualTo(span.getSpanId());
       assertThat(event.get("attributes").get("route").asString()).isEqualTo("/hello");
     });
+  }
+
+  @Test
+  void grpcHealthAndTestServiceAnswerOnTheCleartextPort() throws Exception {
+    try (GrpcClient grpc = GrpcClient.builder("127.0.0.1", cleartextPort).build()) {
+      assertGrpcServes(grpc);
+    }
+  }
+
+  @Test
+  void grpcHealthAndTestServiceAnswerOnTheTlsPortOverAlpnH2() throws Exception {
+    SslContext tls = SslContextBuilder.forClient()
+        .trustManager(sslBundles.getBundle("asupersync-dev").getManagers().getTrustManagerFactory())
+        .applicationProtocolConfig(new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_2))
+        .build();
+    try (GrpcClient grpc = GrpcClient.builder("127.0.0.1", tlsPort).authority("localhost").tls(tls).build()) {
+      assertGrpcServes(grpc);
+    }
+  }
+
+  private void assertGrpcServes(GrpcClient grpc) throws Exception {
+    assertThat(runtime.run(cx -> grpc.unary(cx, GrpcHealth.CHECK, "")).orThrow()).isEqualTo(ServingStatus.SERVING);
+    assertThat(runtime.run(cx -> grpc.unary(cx, GrpcHealth.CHECK, TestServiceMethods.SERVICE)).orThrow())
+        .isEqualTo(ServingStatus.SERVING);
+    assertThat(runtime.run(cx -> grpc.unary(cx, TestServiceMethods.EMPTY_CALL, Empty.getDefaultInstance())).orThrow())
+        .isEqualTo(Empty.getDefaultInstance());
+    SimpleRequest request = SimpleRequest.newBuilder().setResponseSize(314).build();
+    assertThat(runtime.run(cx -> grpc.unary(cx, TestServiceMethods.UNARY_CALL, request)).orThrow().getPayload().getBody().size())
+        .isEqualTo(314);
+  }
+
+  /** The README's python3 grpcio commands, hex-printing each answer: health Check, EmptyCall, UnaryCall. */
+  private static final String PYTHON_GRPC_CALLS = """
+      import sys, grpc
+      port, ca = sys.argv[1], sys.argv[2:]
+      channel = (grpc.secure_channel("localhost:" + port, grpc.ssl_channel_credentials(open(ca[0], "rb").read()))
+                 if ca else grpc.insecure_channel("localhost:" + port))
+      print("health", channel.unary_unary("/grpc.health.v1.Health/Check")(b"", timeout=10).hex())
+      print("empty", channel.unary_unary("/grpc.testing.TestService/EmptyCall")(b"", timeout=10).hex())
+      print("unary", channel.unary_unary("/grpc.testing.TestService/UnaryCall")(b"\\x10\\x04", timeout=10).hex())
+      """;
+
+  @Test
+  void pythonGrpcioCallsHealthAndTestServiceOnBothPorts() throws Exception {
+    String missing = grpcioMissing();
+    assumeTrue(missing == null, () -> "python3-grpcio is not available (" + missing + "): install the Debian package python3-grpcio");
+    // HealthCheckResponse{status: SERVING}; Empty; SimpleResponse{payload{body: 4 zero bytes}} for response_size 4
+    String expected = "health 0801\nempty \nunary 0a06120400000000\n";
+    assertThat(python(PYTHON_GRPC_CALLS, Integer.toString(cleartextPort))).isEqualTo(expected);
+    assertThat(python(PYTHON_GRPC_CALLS, Integer.toString(tlsPort), "src/main/resources/dev-tls/ca.crt")).isEqualTo(expected);
+  }
+
+  private static String python(String... arguments) throws Exception {
+    List<String> command = new ArrayList<>(List.of(PYTHON, "-c"));
+    command.addAll(List.of(arguments));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("python3 finished").isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    return output;
+  }
+
+  /** Why python3-grpcio cannot be used, or null when {@code import grpc} works. */
+  private static String grpcioMissing() throws InterruptedException {
+    if (!Files.isExecutable(Path.of(PYTHON))) {
+      return PYTHON + " not found";
+    }
+    try {
+      Process probe = new ProcessBuilder(PYTHON, "-c", "import grpc").redirectErrorStream(true).start();
+      if (!probe.waitFor(30, TimeUnit.SECONDS)) {
+        probe.destroyForcibly();
+        return "import grpc did not finish";
+      }
+      return probe.exitValue() == 0 ? null : new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   private static HttpRequest asupersync(String scheme, int port, String path) {

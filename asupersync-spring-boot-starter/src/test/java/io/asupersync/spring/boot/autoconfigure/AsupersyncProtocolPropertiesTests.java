@@ -18,6 +18,7 @@ class AsupersyncProtocolPropertiesTests {
     assertThat(grpc.maxOutboundMessageSize()).isEqualTo(DataSize.ofMegabytes(4));
     assertThat(grpc.maxMetadataSize()).isEqualTo(DataSize.ofKilobytes(8));
     assertThat(grpc.maxTimeout()).isNull();
+    assertThat(grpc.health().enabled()).isTrue();
   }
 
   @Test

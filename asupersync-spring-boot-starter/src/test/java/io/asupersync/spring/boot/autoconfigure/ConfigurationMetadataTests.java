@@ -59,6 +59,7 @@ class ConfigurationMetadataTests {
         "asupersync.server.limits.http2.max-resets-per-window",
         "asupersync.grpc.max-inbound-message-size",
         "asupersync.grpc.max-timeout",
+        "asupersync.grpc.health.enabled",
         "asupersync.websocket.max-frame-size",
         "asupersync.websocket.close-timeout",
         "asupersync.redis.url",
@@ -84,6 +85,7 @@ class ConfigurationMetadataTests {
     assertThat(properties.get("asupersync.server.cleartext-port").getDefaultValue()).isEqualTo(9080);
     assertThat(properties.get("asupersync.server.enabled").getDefaultValue()).isEqualTo(false);
     assertThat(properties.get("asupersync.grpc.max-metadata-size").getDefaultValue()).isEqualTo("8KB");
+    assertThat(properties.get("asupersync.grpc.health.enabled").getDefaultValue()).isEqualTo(true);
   }
 
   @Test

@@ -13,6 +13,7 @@ import io.asupersync.protocols.http.Http2Limits;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +110,26 @@ class GrpcAttackTests {
   }
 
   @Test
+  void gzipMessageInflatingPastTheLimitGetsResourceExhausted() throws Exception {
+    ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(compressed)) {
+      byte[] zeros = new byte[1 << 20];
+      for (int i = 0; i < 64; i++) {
+        gzip.write(zeros); // 64 MiB, 16 times the limit
+      }
+    }
+    byte[] bomb = compressed.toByteArray();
+    try (H2Session h2 = open()) {
+      h2.send(new H2Wire().headers(1, H2Wire.END_HEADERS, call("grpc-encoding", "gzip")));
+      h2.data(1, prefixed(1, bomb.length, bomb), true);
+      assertGrpcServed();
+      H2Session.GrpcAnswer answer = h2.awaitGrpcStatus(1);
+      assertThat(answer).as("the call's status").isNotNull();
+      assertThat(answer.status()).as("status (%s)", answer.message()).isEqualTo(RESOURCE_EXHAUSTED);
+    }
+  }
+
+  @Test
   void messagesTrickledUpToTheLimitCostWhatArrivedNotWhatTheyAnnounce() throws Exception {
     int streams = 32; // 32 x 4 MiB announced: 128 MiB if the server reserved the announced lengths
     try (H2Session h2 = open()) {
@@ -195,6 +216,7 @@ class GrpcAttackTests {
         H2Session.GrpcAnswer answer = h2.awaitGrpcStatus(stream);
         assertThat(answer).as("status of stream %d", stream).isNotNull();
         assertThat(answer.status()).as("status of stream %d (%s)", stream, answer.message()).isEqualTo(INTERNAL);
+        assertThat(answer.trailersOnly()).as("trailers-only on stream %d", stream).isTrue();
       }
     }
     assertThat(handled.get()).as("calls whose handler got a request").isEqualTo(before);

@@ -12,6 +12,7 @@ import io.asupersync.protocols.grpc.MethodDescriptor;
 import io.asupersync.protocols.http.Http2Limits;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -133,11 +134,10 @@ class GrpcAttackTests {
   void messagesTrickledUpToTheLimitCostWhatArrivedNotWhatTheyAnnounce() throws Exception {
     int streams = 32; // 32 x 4 MiB announced: 128 MiB if the server reserved the announced lengths
     try (H2Session h2 = open()) {
-      H2Wire w = new H2Wire();
       for (int i = 0; i < streams; i++) {
-        w.headers(1 + 2 * i, H2Wire.END_HEADERS, call()).frame(H2Wire.DATA, 0, 1 + 2 * i, prefixed(0, MAX_MESSAGE, new byte[0]));
+        h2.send(new H2Wire().headers(1 + 2 * i, H2Wire.END_HEADERS, call()));
+        h2.data(1 + 2 * i, prefixed(0, MAX_MESSAGE, new byte[0]), false);
       }
-      h2.send(w);
       int sent = 0;
       for (int round = 0; round < 4; round++) {
         for (int i = 0; i < streams; i++) {
@@ -193,7 +193,7 @@ class GrpcAttackTests {
     H2Wire w = new H2Wire();
     for (int at = 0; at < block.length; ) {
       int n = Math.min(16_384, block.length - at);
-      byte[] part = java.util.Arrays.copyOfRange(block, at, at + n);
+      byte[] part = Arrays.copyOfRange(block, at, at + n);
       int flags = at + n == block.length ? H2Wire.END_HEADERS : 0;
       w.frame(at == 0 ? H2Wire.HEADERS : H2Wire.CONTINUATION, flags, stream, part);
       at += n;

@@ -6,6 +6,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,9 +15,12 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -31,16 +35,17 @@ final class H2Session implements AutoCloseable {
   private final DefaultHttp2HeadersDecoder hpack = new DefaultHttp2HeadersDecoder(false);
   final List<H2Wire.Frame> received = new ArrayList<>();
   boolean closed;
-  // Flow control of what we send, once settle() ran: the server's window for the connection and per stream.
+  private final Map<Integer, Integer> resets = new HashMap<>();
+  // Kept once settle() ran: the server's flow-control windows for what we send, and per stream its
+  // last header block, how many blocks, its DATA bytes, and whether it ended.
   private boolean settled;
   private long initialStreamWindow = 65_535;
   private long connectionWindow = 65_535;
   private final Map<Integer, Long> streamWindowChange = new HashMap<>();
   private final Map<Integer, Http2Headers> lastHeaders = new HashMap<>();
   private final Map<Integer, Integer> headerBlocks = new HashMap<>();
-  private final Map<Integer, java.io.ByteArrayOutputStream> data = new HashMap<>();
-  private final java.util.Set<Integer> ended = new java.util.HashSet<>();
-  private final Map<Integer, Integer> resets = new HashMap<>();
+  private final Map<Integer, ByteArrayOutputStream> data = new HashMap<>();
+  private final Set<Integer> ended = new HashSet<>();
 
   H2Session(Socket socket) throws IOException {
     this.socket = socket;
@@ -141,7 +146,7 @@ final class H2Session implements AutoCloseable {
           throw new IOException("connection ended while waiting for a window");
         }
       }
-      byte[] chunk = java.util.Arrays.copyOfRange(bytes, at, at + n);
+      byte[] chunk = Arrays.copyOfRange(bytes, at, at + n);
       at += n;
       connectionWindow -= n;
       streamWindowChange.merge(stream, (long) -n, Long::sum);
@@ -226,7 +231,7 @@ final class H2Session implements AutoCloseable {
         }
       }
       case H2Wire.RST_STREAM -> ended.add(f.stream());
-      case H2Wire.DATA -> data.computeIfAbsent(f.stream(), k -> new java.io.ByteArrayOutputStream()).writeBytes(f.payload());
+      case H2Wire.DATA -> data.computeIfAbsent(f.stream(), k -> new ByteArrayOutputStream()).writeBytes(f.payload());
       case H2Wire.HEADERS -> {
         if ((f.flags() & H2Wire.END_HEADERS) == 0) {
           throw new IOException("the test peer does not read CONTINUATION frames");

@@ -18,6 +18,7 @@ import io.asupersync.protocols.websocket.WebSocketSession;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
@@ -97,7 +98,7 @@ class WebSocketAttackTests {
   private static int closeCodeAfter(String path, String extraHeaders, byte[] attack, int parts) throws Exception {
     try (WsPeer ws = new WsPeer(target.connect(), path, extraHeaders)) {
       for (int i = 0; i < parts; i++) {
-        ws.write(java.util.Arrays.copyOfRange(attack, (int) ((long) attack.length * i / parts), (int) ((long) attack.length * (i + 1) / parts)));
+        ws.write(Arrays.copyOfRange(attack, (int) ((long) attack.length * i / parts), (int) ((long) attack.length * (i + 1) / parts)));
         assertServed();
         target.assertHeapBounded();
       }

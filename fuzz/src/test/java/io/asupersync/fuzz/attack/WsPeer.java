@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** A raw WebSocket client on a plain socket: writes whatever frames a test builds and reads frames back uninterpreted. */
 final class WsPeer implements AutoCloseable {
@@ -56,7 +57,7 @@ final class WsPeer implements AutoCloseable {
     if (!answer.startsWith("HTTP/1.1 101")) {
       throw new IOException("upgrade refused: " + answer);
     }
-    if (extraHeaders.contains("permessage-deflate") && !answer.toLowerCase(java.util.Locale.ROOT).contains("permessage-deflate")) {
+    if (extraHeaders.contains("permessage-deflate") && !answer.toLowerCase(Locale.ROOT).contains("permessage-deflate")) {
       throw new IOException("permessage-deflate not accepted: " + answer);
     }
   }

@@ -46,6 +46,7 @@ final class H2Session implements AutoCloseable {
   private final Map<Integer, Integer> headerBlocks = new HashMap<>();
   private final Map<Integer, ByteArrayOutputStream> data = new HashMap<>();
   private final Set<Integer> ended = new HashSet<>();
+  private final Set<Integer> endedByHeaders = new HashSet<>();
 
   H2Session(Socket socket) throws IOException {
     this.socket = socket;
@@ -160,8 +161,8 @@ final class H2Session implements AutoCloseable {
   }
 
   /**
-   * The {@code grpc-status} that ended {@code stream} with the header block that carried it, or null
-   * when the stream ended or the connection closed without one (needs {@link #settle}).
+   * How the gRPC call on {@code stream} ended, once the stream ended; null when it ended without a
+   * {@code grpc-status} (a reset, an HTTP error) or the connection closed first (needs {@link #settle}).
    */
   @Nullable GrpcAnswer awaitGrpcStatus(int stream) throws IOException {
     while (!ended.contains(stream)) {
@@ -176,11 +177,11 @@ final class H2Session implements AutoCloseable {
     return new GrpcAnswer(
         Integer.parseInt(String.valueOf(h.get("grpc-status"))),
         String.valueOf(h.get("grpc-message")),
-        headerBlocks.get(stream) == 1,
+        headerBlocks.get(stream) == 1 && endedByHeaders.contains(stream),
         data.containsKey(stream) ? data.get(stream).toByteArray() : new byte[0]);
   }
 
-  /** How a gRPC call ended: its status, message, and whether the answer was trailers-only (one HEADERS frame ending the stream). */
+  /** How a gRPC call ended: status, message, whether the answer was trailers-only (one HEADERS frame, ending the stream), response bytes. */
   record GrpcAnswer(int status, String message, boolean trailersOnly, byte[] data) {}
 
   private H2Wire.@Nullable Frame next() throws IOException {
@@ -238,8 +239,8 @@ final class H2Session implements AutoCloseable {
         }
         lastHeaders.put(f.stream(), decode(f));
         headerBlocks.merge(f.stream(), 1, Integer::sum);
-        if ((f.flags() & H2Wire.END_STREAM) != 0) {
-          ended.add(f.stream());
+        if ((f.flags() & H2Wire.END_STREAM) != 0 && ended.add(f.stream())) {
+          endedByHeaders.add(f.stream());
         }
       }
       default -> {}

@@ -92,8 +92,8 @@ class WebSocketAttackTests {
 
   /**
    * Writes {@code attack} on a fresh upgraded connection in {@code parts} pieces, checking after each
-   * that normal clients are served and the heap is within the bound, and returns the close code of the one frame the server sent
-   * before ending the connection.
+   * that normal clients are served and the heap is within the bound; returns the close code of the one
+   * frame the server sent before ending the connection.
    */
   private static int closeCodeAfter(String path, String extraHeaders, byte[] attack, int parts) throws Exception {
     try (WsPeer ws = new WsPeer(target.connect(), path, extraHeaders)) {

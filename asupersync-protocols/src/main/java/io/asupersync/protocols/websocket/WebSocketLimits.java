@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param maxFrameBytes payload of one frame, checked on the frame header before anything is buffered;
  *     default 16 MiB. Outgoing messages longer than this are split into frames of this size.
  * @param maxMessageBytes payload of one message across its fragments, and the inflate limit: with
- *     permessage-deflate the decompressed message must fit too; default 64 MiB
+ *     permessage-deflate the decompressed message must fit too; also the most fragments a message may
+ *     have, so one of empty fragments ends too; default 64 MiB
  * @param closeTimeout how long an endpoint that sent its close frame waits for the peer's close frame
  *     (and then for the TCP close) before closing the connection itself; default 5 s
  * @param pingInterval a ping is sent this often; a peer that has not answered the previous ping with a

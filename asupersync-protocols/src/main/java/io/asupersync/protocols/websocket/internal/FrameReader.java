@@ -69,6 +69,7 @@ public final class FrameReader implements AutoCloseable {
   private int messageOpcode;
   private boolean messageCompressed;
   private long messageWireBytes;
+  private int messageFrames;
   private byte[] buffer = EMPTY;
   private int size;
   private byte @Nullable [] scratch;
@@ -193,6 +194,10 @@ public final class FrameReader implements AutoCloseable {
     if (!controlFrame && messageWireBytes + length > maxMessageBytes) {
       throw tooBig("message over " + maxMessageBytes + " bytes");
     }
+    // Empty fragments add no bytes: without a count of its own, a message of them never ends.
+    if (op == CONTINUATION && messageFrames >= maxMessageBytes) {
+      throw tooBig("message in more than " + maxMessageBytes + " fragments");
+    }
     if (maskBit) {
       in.getBytes(at + 2 + lengthBytes, mask);
     }
@@ -210,11 +215,13 @@ public final class FrameReader implements AutoCloseable {
       messageOpcode = op;
       messageCompressed = rsv1;
       messageWireBytes = 0;
+      messageFrames = 0;
       size = 0;
       utf8.reset();
     }
     if (!controlFrame) {
       messageWireBytes += length;
+      messageFrames++;
     }
     return true;
   }
@@ -368,6 +375,7 @@ public final class FrameReader implements AutoCloseable {
     }
     messageOpcode = 0;
     messageWireBytes = 0;
+    messageFrames = 0;
     size = 0;
     return new Inbound.Data(message);
   }

@@ -116,6 +116,32 @@ class FrameReaderTests {
   }
 
   @Test
+  void emptyFragmentsCannotKeepAMessageOpenForever() throws Exception {
+    WebSocketLimits limits = LIMITS.withMaxFrameBytes(125).withMaxMessageBytes(125); // the smallest limits allowed
+    byte[] first = {0x01, (byte) 0x80, 0, 0, 0, 0}; // TEXT without FIN, masked, empty
+    byte[] empty = {0x00, (byte) 0x80, 0, 0, 0, 0}; // CONTINUATION without FIN, masked, empty
+    byte[] last = {(byte) 0x80, (byte) 0x82, 0, 0, 0, 0, 'h', 'i'}; // CONTINUATION with FIN, "hi"
+    java.io.ByteArrayOutputStream within = new java.io.ByteArrayOutputStream();
+    within.writeBytes(first);
+    for (int i = 0; i < 122; i++) { // 124 fragments in all: within the limit
+      within.writeBytes(empty);
+    }
+    within.writeBytes(last);
+    try (FrameReader reader = new FrameReader(true, limits, false, false)) {
+      assertThat(readAll(reader, within.toByteArray(), 7)).containsExactly(new Inbound.Data(WebSocketMessage.text("hi")));
+    }
+    java.io.ByteArrayOutputStream endless = new java.io.ByteArrayOutputStream();
+    endless.writeBytes(first);
+    for (int i = 0; i < 1000; i++) {
+      endless.writeBytes(empty);
+    }
+    try (FrameReader reader = new FrameReader(true, limits, false, false)) {
+      assertThatThrownBy(() -> readAll(reader, endless.toByteArray(), 64))
+          .isInstanceOfSatisfying(WebSocketProtocolException.class, e -> assertThat(e.closeCode()).isEqualTo(1009));
+    }
+  }
+
+  @Test
   void lengthWithTheHighBitSetIsAProtocolError() {
     try (FrameReader reader = new FrameReader(false, LIMITS, false, false)) {
       ByteBuf header = Unpooled.wrappedBuffer(new byte[] {(byte) 0x82, 127, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0});

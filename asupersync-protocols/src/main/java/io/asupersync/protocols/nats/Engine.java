@@ -162,7 +162,7 @@ final class Engine {
       return;
     }
     InetSocketAddress server = servers.get(serverIndex++ % servers.size());
-    Wire w = new Wire(this, ++generation, settings.limits);
+    Wire w = new Wire(this, ++generation, settings.limits, settings.tls, server.getHostString(), server.getPort());
     wire = w;
     ChannelFuture cf = new Bootstrap()
         .group(loop)
@@ -726,7 +726,7 @@ final class Engine {
     var json = new io.asupersync.protocols.nats.internal.Json.Writer()
         .put("verbose", false)
         .put("pedantic", false)
-        .put("tls_required", false)
+        .put("tls_required", settings.tls != null)
         .put("name", settings.name)
         .put("lang", "java")
         .put("version", "0.1.0")

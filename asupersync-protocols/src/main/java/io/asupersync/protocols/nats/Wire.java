@@ -4,18 +4,21 @@ import io.asupersync.protocols.nats.NatsProtocolException.Violation;
 import io.asupersync.protocols.nats.internal.Json;
 import io.asupersync.protocols.nats.internal.NatsDecoder;
 import io.asupersync.protocols.nats.internal.ServerOp;
+import io.asupersync.protocols.tls.ClientTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One TCP connection of the engine: its decoder, its handshake (INFO, then CONNECT and PING, then
- * PONG) and the dispatch of what the server sends. Runs on the event loop. A connection that fails
+ * One TCP connection of the engine: its decoder, its handshake (INFO, then the TLS upgrade when the
+ * client has TLS, then CONNECT and PING, then PONG) and the dispatch of what the server sends. Runs on the event loop. A connection that fails
  * for any reason is closed and reported to the engine exactly once, with the reason.
  */
 final class Wire extends ChannelInboundHandlerAdapter {
@@ -34,11 +37,17 @@ final class Wire extends ChannelInboundHandlerAdapter {
   private @Nullable NatsException failure;
   private boolean reported;
   private @Nullable String lastServerError;
+  private final @Nullable ClientTls tls;
+  private final String host;
+  private final int port;
 
-  Wire(Engine engine, long generation, NatsLimits limits) {
+  Wire(Engine engine, long generation, NatsLimits limits, @Nullable ClientTls tls, String host, int port) {
     this.engine = engine;
     this.generation = generation;
     this.decoder = new NatsDecoder(limits);
+    this.tls = tls;
+    this.host = host;
+    this.port = port;
   }
 
   void attach(Channel ch) {
@@ -139,11 +148,23 @@ final class Wire extends ChannelInboundHandlerAdapter {
       engine.infoUpdated(this);
       return;
     }
-    if (Json.bool(info, "tls_required", false)) {
-      fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "server requires TLS, which this client does not offer"));
+    boolean serverTls = Json.bool(info, "tls_required", false) || Json.bool(info, "tls_available", false);
+    if (tls == null && Json.bool(info, "tls_required", false)) {
+      fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "server requires TLS; configure the client with TLS"));
+      return;
+    }
+    if (tls != null && !serverTls) {
+      // Never send the credentials in the clear to a server that cannot take TLS.
+      fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "client requires TLS, which the server does not offer"));
       return;
     }
     phase = Phase.AWAIT_PONG;
+    if (tls != null) {
+      // The server waits for the client's hello after INFO; CONNECT (and the credentials) follow only
+      // once the handshake succeeded: SslHandler holds writes until then, and fails them if it fails.
+      SslHandler ssl = tls.newHandler(ctx.alloc(), host, port);
+      ctx.pipeline().addFirst("tls", ssl);
+    }
     ctx.writeAndFlush(Encoder.connect(ctx.alloc(), engine.connectJson()));
   }
 
@@ -164,6 +185,15 @@ final class Wire extends ChannelInboundHandlerAdapter {
   void protocolError(NatsProtocolException e) {
     engine.protocolError(this, e);
     fail(new NatsException(NatsException.Reason.OUTCOME_UNKNOWN, "connection closed: the server broke the protocol", e));
+  }
+
+  /** A failed TLS handshake closes the channel next: keep its cause rather than "server closed". */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+      fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "TLS handshake failed", done.cause()));
+    }
+    super.userEventTriggered(ctx, event);
   }
 
   @Override

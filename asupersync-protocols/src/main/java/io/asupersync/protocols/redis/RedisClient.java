@@ -4,6 +4,7 @@ import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import io.asupersync.Runtime;
 import io.asupersync.Waker;
+import io.asupersync.protocols.tls.ClientTls;
 import io.asupersync.trace.TraceBuffer;
 import io.asupersync.trace.TraceKind;
 import io.netty.bootstrap.Bootstrap;
@@ -52,6 +53,12 @@ import org.jspecify.annotations.Nullable;
  * (sent, reply never settled; its cause is a {@link RespProtocolException} when the reply broke the
  * protocol or a {@link RedisLimits} limit, which also closes the connection).
  *
+ * <p><b>TLS.</b> With {@link Builder#tls(ClientTls)} every connection (pooled, subscriber and control)
+ * is TLS from its first byte, as {@code rediss://} and Redis' {@code tls-port} expect; the server's
+ * certificate must chain to the trusted CAs and name the host dialled (unless hostname verification is
+ * turned off in the {@link ClientTls}); the handshake (AUTH included) is sent only once TLS is up, and a
+ * failed TLS handshake fails the connection with {@link RedisConnectionException}.
+ *
  * <p><b>Observability.</b> Every call is traced as one {@link TraceKind#CLIENT_CALL} event into the
  * runtime's trace (attributes {@code protocol}, {@code operation} = the command name, {@code result});
  * arguments and credentials are never traced. Counters per command and result: {@link #stats()}.
@@ -72,6 +79,7 @@ public final class RedisClient implements AutoCloseable {
   final RedisLimits limits;
   final Duration settleTimeout;
   private final Duration connectTimeout;
+  private final @Nullable ClientTls tls;
   private final @Nullable Consumer<RespValue.PushReply> pushListener;
   private final EventLoopGroup group;
   private final boolean ownGroup;
@@ -101,6 +109,7 @@ public final class RedisClient implements AutoCloseable {
     this.limits = b.limits;
     this.settleTimeout = b.settleTimeout;
     this.connectTimeout = b.connectTimeout;
+    this.tls = b.tls;
     this.pushListener = b.pushListener;
     this.ownGroup = b.group == null;
     this.group = b.group != null ? b.group : new MultiThreadIoEventLoopGroup(b.ioThreads, NioIoHandler.newFactory());
@@ -534,6 +543,9 @@ public final class RedisClient implements AutoCloseable {
       cf = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
         @Override
         protected void initChannel(Channel ch) {
+          if (tls != null) {
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), host, port));
+          }
           ch.pipeline().addLast(decoder, conn);
         }
       }).connect(host, port);
@@ -804,6 +816,7 @@ public final class RedisClient implements AutoCloseable {
     private boolean healthCheckOnAcquire;
     private @Nullable Duration healthCheckInterval = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private @Nullable ClientTls tls;
     private Duration settleTimeout = Duration.ofSeconds(5);
     private @Nullable Consumer<RespValue.PushReply> pushListener;
     private int ioThreads = 1;
@@ -900,7 +913,16 @@ public final class RedisClient implements AutoCloseable {
       return this;
     }
 
-    /** TCP connect and handshake each bounded by this. */
+    /**
+     * Connects with TLS ({@code rediss://}): the server's certificate is checked by {@code value},
+     * hostname verification included unless it was turned off there.
+     */
+    public Builder tls(ClientTls value) {
+      this.tls = Objects.requireNonNull(value, "tls");
+      return this;
+    }
+
+    /** TCP connect and handshake (TLS included) each bounded by this. */
     public Builder connectTimeout(Duration value) {
       this.connectTimeout = positive(value, "connectTimeout");
       return this;

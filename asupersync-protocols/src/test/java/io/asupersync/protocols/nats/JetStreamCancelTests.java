@@ -1,5 +1,6 @@
 package io.asupersync.protocols.nats;
 
+import io.asupersync.testsupport.NatsServerProcess;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -66,7 +67,7 @@ class JetStreamCancelTests {
     AckLedger ledger = new AckLedger();
     AtomicInteger publishCancels = new AtomicInteger();
     AtomicInteger fetchCancels = new AtomicInteger();
-    try (NatsServer server = NatsServer.start("");
+    try (NatsServerProcess server = NatsServerProcess.start("");
         Runtime runtime = Runtime.builder().seed(6).traceSink(ledger).build()) {
       runtime.run(cx -> {
         try (NatsClient nats = NatsClient.builder(runtime).server(server.url()).connect(cx)) {

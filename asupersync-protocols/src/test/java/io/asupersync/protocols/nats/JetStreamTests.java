@@ -1,5 +1,6 @@
 package io.asupersync.protocols.nats;
 
+import io.asupersync.testsupport.NatsServerProcess;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,12 +19,12 @@ class JetStreamTests {
 
   private static final Duration FETCH_WAIT = Duration.ofSeconds(2);
 
-  static NatsServer server;
+  static NatsServerProcess server;
   static Runtime runtime;
 
   @BeforeAll
   static void start() throws Exception {
-    server = NatsServer.start("");
+    server = NatsServerProcess.start("");
     runtime = Runtime.builder().build();
   }
 

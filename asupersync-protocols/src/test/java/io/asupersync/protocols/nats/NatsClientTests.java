@@ -1,5 +1,6 @@
 package io.asupersync.protocols.nats;
 
+import io.asupersync.testsupport.NatsServerProcess;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,12 +22,12 @@ class NatsClientTests {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  static NatsServer server;
+  static NatsServerProcess server;
   static Runtime runtime;
 
   @BeforeAll
   static void start() throws Exception {
-    server = NatsServer.start("max_payload: 4096");
+    server = NatsServerProcess.start("max_payload: 4096");
     runtime = Runtime.builder().build();
   }
 

@@ -1,5 +1,6 @@
 package io.asupersync.protocols.nats;
 
+import io.asupersync.testsupport.NatsServerProcess;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,12 +16,12 @@ class NatsReconnectTests {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  NatsServer server;
+  NatsServerProcess server;
   Runtime runtime;
 
   @BeforeEach
   void start() throws Exception {
-    server = NatsServer.start("");
+    server = NatsServerProcess.start("");
     runtime = Runtime.builder().build();
   }
 

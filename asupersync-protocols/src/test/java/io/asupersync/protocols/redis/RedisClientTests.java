@@ -1,5 +1,6 @@
 package io.asupersync.protocols.redis;
 
+import io.asupersync.testsupport.RedisServerProcess;
 import static io.asupersync.protocols.redis.RedisTests.await;
 import static io.asupersync.protocols.redis.RedisTests.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +53,7 @@ class RedisClientTests {
   }
 
   private RedisClient.Builder client() {
-    return RedisClient.builder(runtime).port(server.port);
+    return RedisClient.builder(runtime).port(server.port());
   }
 
   @Test

@@ -78,7 +78,7 @@ public final class NatsClient implements AutoCloseable {
 
   /** Publishes {@code message} (with its reply subject and headers, if any); see {@link #publish(Cx, String, byte[])}. */
   public void publish(Cx cx, NatsMessage message) throws NatsException {
-    engine.traced(cx, "publish", () -> {
+    engine.telemetry.traced(cx, "publish", () -> {
       engine.publish(cx, message.subject(), message.replyTo(), message.headers(), message.data(), true);
       return null;
     });
@@ -95,7 +95,7 @@ public final class NatsClient implements AutoCloseable {
    * the server has it.
    */
   public NatsSubscription subscribe(Cx cx, String subject, @Nullable String queueGroup) throws NatsException {
-    return engine.traced(cx, "subscribe", () -> engine.subscribe(cx, subject, queueGroup));
+    return engine.telemetry.traced(cx, "subscribe", () -> engine.subscribe(cx, subject, queueGroup));
   }
 
   /** {@link #request(Cx, String, NatsHeaders, byte[], Duration)} without headers. */
@@ -113,12 +113,12 @@ public final class NatsClient implements AutoCloseable {
    * @throws io.asupersync.CancelledException if the caller is cancelled; its inbox is removed
    */
   public NatsMessage request(Cx cx, String subject, NatsHeaders headers, byte[] data, Duration timeout) throws NatsException {
-    return engine.traced(cx, "request", () -> engine.request(cx, "request", subject, headers, data, timeout));
+    return engine.telemetry.traced(cx, "request", () -> engine.request(cx, "request", subject, headers, data, timeout));
   }
 
   /** Waits until the server processed everything this client sent before (PING, then its PONG). */
   public void flush(Cx cx, Duration timeout) throws NatsException {
-    engine.traced(cx, "flush", () -> {
+    engine.telemetry.traced(cx, "flush", () -> {
       engine.flush(cx, timeout);
       return null;
     });

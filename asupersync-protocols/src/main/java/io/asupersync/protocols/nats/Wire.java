@@ -90,7 +90,7 @@ final class Wire extends ChannelInboundHandlerAdapter {
     if (cause == null) {
       cause = phase == Phase.CONNECTED
           ? new NatsException(NatsException.Reason.OUTCOME_UNKNOWN,
-              "server closed the connection" + (lastServerError == null ? "" : " after -ERR (" + Engine.errorCategory(lastServerError) + ")"))
+              "server closed the connection" + (lastServerError == null ? "" : " after -ERR (" + NatsTelemetry.errorCategory(lastServerError) + ")"))
           : new NatsException(NatsException.Reason.CONNECT_FAILED, "server closed the connection during the handshake");
     }
     engine.lost(this, cause);
@@ -169,21 +169,21 @@ final class Wire extends ChannelInboundHandlerAdapter {
   }
 
   private void onErr(String text) {
-    engine.serverError(this, text);
+    engine.telemetry.serverError(generation, text);
     if (phase == Phase.CONNECTED) {
       // Most errors after the handshake are followed by the server closing the connection
       // (stale connection, maximum payload); permission errors are not. Either way the socket decides.
       lastServerError = text;
       return;
     }
-    boolean auth = Engine.errorCategory(text).equals("authorization");
+    boolean auth = NatsTelemetry.errorCategory(text).equals("authorization");
     fail(new NatsException(
         auth ? NatsException.Reason.AUTHORIZATION : NatsException.Reason.CONNECT_FAILED,
-        auth ? "server refused the credentials" : "server refused the connection (" + Engine.errorCategory(text) + ")"));
+        auth ? "server refused the credentials" : "server refused the connection (" + NatsTelemetry.errorCategory(text) + ")"));
   }
 
   void protocolError(NatsProtocolException e) {
-    engine.protocolError(this, e);
+    engine.telemetry.protocolError(generation, e);
     fail(new NatsException(NatsException.Reason.OUTCOME_UNKNOWN, "connection closed: the server broke the protocol", e));
   }
 
@@ -217,7 +217,7 @@ final class Wire extends ChannelInboundHandlerAdapter {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-      wire.engine.recordBuffered(in.readableBytes());
+      wire.engine.telemetry.recordBuffered(in.readableBytes());
       try {
         for (ServerOp op; (op = wire.decoder.decode(in)) != null; ) {
           out.add(op);

@@ -1,6 +1,5 @@
 package io.asupersync.protocols.nats;
 
-import io.asupersync.testsupport.NatsServerProcess;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,6 +11,7 @@ import io.asupersync.RegionPolicy;
 import io.asupersync.Runtime;
 import io.asupersync.RuntimeSnapshot;
 import io.asupersync.TaskHandle;
+import io.asupersync.testsupport.NatsServerProcess;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import io.asupersync.trace.TraceSink;

@@ -1,6 +1,5 @@
 package io.asupersync.protocols.nats;
 
-import io.asupersync.testsupport.NatsServerProcess;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +8,7 @@ import io.asupersync.Cx;
 import io.asupersync.ObligationState;
 import io.asupersync.Runtime;
 import io.asupersync.TaskBody;
+import io.asupersync.testsupport.NatsServerProcess;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

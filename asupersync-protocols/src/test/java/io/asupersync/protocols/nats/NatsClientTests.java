@@ -1,6 +1,5 @@
 package io.asupersync.protocols.nats;
 
-import io.asupersync.testsupport.NatsServerProcess;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +9,7 @@ import io.asupersync.Outcome;
 import io.asupersync.Runtime;
 import io.asupersync.TaskBody;
 import io.asupersync.TaskHandle;
+import io.asupersync.testsupport.NatsServerProcess;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import java.time.Duration;

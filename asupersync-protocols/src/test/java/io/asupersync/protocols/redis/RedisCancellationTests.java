@@ -1,6 +1,5 @@
 package io.asupersync.protocols.redis;
 
-import io.asupersync.testsupport.RedisServerProcess;
 import static io.asupersync.protocols.redis.RedisTests.await;
 import static io.asupersync.protocols.redis.RedisTests.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +15,7 @@ import io.asupersync.RegionPolicy;
 import io.asupersync.Runtime;
 import io.asupersync.TaskBody;
 import io.asupersync.TaskHandle;
+import io.asupersync.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

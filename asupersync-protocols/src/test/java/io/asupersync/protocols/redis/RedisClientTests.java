@@ -1,6 +1,5 @@
 package io.asupersync.protocols.redis;
 
-import io.asupersync.testsupport.RedisServerProcess;
 import static io.asupersync.protocols.redis.RedisTests.await;
 import static io.asupersync.protocols.redis.RedisTests.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +11,7 @@ import io.asupersync.Outcome;
 import io.asupersync.RegionPolicy;
 import io.asupersync.Runtime;
 import io.asupersync.protocols.redis.RespValue.BulkString;
+import io.asupersync.testsupport.RedisServerProcess;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import java.time.Duration;

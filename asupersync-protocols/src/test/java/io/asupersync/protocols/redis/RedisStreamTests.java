@@ -1,6 +1,5 @@
 package io.asupersync.protocols.redis;
 
-import io.asupersync.testsupport.RedisServerProcess;
 import static io.asupersync.protocols.redis.RedisTests.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +8,7 @@ import io.asupersync.ObligationKind;
 import io.asupersync.ObligationState;
 import io.asupersync.Runtime;
 import io.asupersync.RuntimeSnapshot;
+import io.asupersync.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

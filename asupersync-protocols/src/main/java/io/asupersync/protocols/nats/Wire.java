@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One TCP connection of the engine: its decoder, its handshake (INFO, then the TLS upgrade when the
- * client has TLS, then CONNECT and PING, then PONG) and the dispatch of what the server sends. Runs on the event loop. A connection that fails
- * for any reason is closed and reported to the engine exactly once, with the reason.
+ * client has TLS, then CONNECT and PING, then PONG) and the dispatch of what the server sends. Runs on
+ * the event loop. A connection that fails for any reason is closed and reported to the engine exactly
+ * once, with the reason.
  */
 final class Wire extends ChannelInboundHandlerAdapter {
 

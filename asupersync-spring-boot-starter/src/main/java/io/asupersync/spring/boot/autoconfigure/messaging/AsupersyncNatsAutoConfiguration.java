@@ -24,7 +24,8 @@ import org.springframework.context.annotation.Conditional;
  * bounded by {@code connect-timeout}): an application that configured NATS fails to start, naming the
  * servers, when none answers, rather than failing on its first publish. After that the client reconnects
  * on its own. TLS when {@code ssl.enabled}, {@code ssl.bundle} or a {@code tls://} server URL says so,
- * trusting what the bundle trusts (the JDK's CAs without a bundle), hostname verification on. Backs off when the application defines its own {@link NatsClient}.
+ * trusting what the bundle trusts (the JDK's CAs without a bundle), hostname verification on. Backs off
+ * when the application defines its own {@link NatsClient}.
  */
 @AutoConfiguration(after = AsupersyncAutoConfiguration.class)
 @ConditionalOnClass(NatsClient.class)

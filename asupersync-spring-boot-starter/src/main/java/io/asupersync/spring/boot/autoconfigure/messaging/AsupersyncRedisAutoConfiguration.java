@@ -20,9 +20,10 @@ import org.springframework.context.annotation.Conditional;
 /**
  * A {@link RedisClient} from {@code asupersync.redis.*} once {@code url} or {@code host} is set; closed
  * with the context. TLS when {@code ssl.enabled}, {@code ssl.bundle} or a {@code rediss://} url says so,
- * trusting what the bundle trusts (the JDK's CAs without a bundle), hostname verification on. Connections are opened on demand (the pool's {@code min-idle} in the background), so
- * an unreachable server does not stop startup: calls fail with {@code RedisConnectionException}. Backs off
- * when the application defines its own {@link RedisClient}.
+ * trusting what the bundle trusts (the JDK's CAs without a bundle), hostname verification on.
+ * Connections are opened on demand (the pool's {@code min-idle} in the background), so an unreachable
+ * server does not stop startup: calls fail with {@code RedisConnectionException}. Backs off when the
+ * application defines its own {@link RedisClient}.
  */
 @AutoConfiguration(after = AsupersyncAutoConfiguration.class)
 @ConditionalOnClass(RedisClient.class)

@@ -25,14 +25,14 @@ final class MessagingTls {
       SslBundles bundles = sslBundles.getIfAvailable();
       if (bundles == null) {
         throw new InvalidAsupersyncPropertyException(property, bundleName, "no SSL bundles are configured",
-            "Define the bundle under spring.ssl.bundle.pem." + bundleName + " or spring.ssl.bundle.jks." + bundleName + ".");
+            defineIt(bundleName));
       }
       SslBundle bundle;
       try {
         bundle = bundles.getBundle(bundleName);
       } catch (NoSuchSslBundleException ex) {
-        throw new InvalidAsupersyncPropertyException(property, bundleName, "no SSL bundle named '" + bundleName + "' is defined",
-            "Define it under spring.ssl.bundle.pem." + bundleName + " or spring.ssl.bundle.jks." + bundleName + ".");
+        throw new InvalidAsupersyncPropertyException(
+            property, bundleName, "no SSL bundle named '" + bundleName + "' is defined", defineIt(bundleName));
       }
       ClientTls.Builder builder = ClientTls.builder();
       if (bundle.getStores().getTrustStore() != null) {
@@ -45,7 +45,13 @@ final class MessagingTls {
     } catch (TlsConfigException ex) {
       throw new InvalidAsupersyncPropertyException(property, bundleName,
           "cannot make a client TLS context: " + ex.getMessage(),
-          bundleName == null ? "Set " + property + " to an SSL bundle." : "Fix the key material of the bundle under spring.ssl.bundle.*.");
+          bundleName == null
+              ? "Set " + property + " to an SSL bundle."
+              : "Fix the key material of the bundle under spring.ssl.bundle.*.");
     }
+  }
+
+  private static String defineIt(String bundleName) {
+    return "Define it under spring.ssl.bundle.pem." + bundleName + " or spring.ssl.bundle.jks." + bundleName + ".";
   }
 }

@@ -82,6 +82,12 @@ public record KafkaProducerConfig(Map<String, Object> properties, int maxMessage
     return p;
   }
 
+  /** {@code max.block.ms} as kafka-clients will apply it (its default is 60 s). */
+  Duration maxBlock() {
+    Object value = properties.get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
+    return Duration.ofMillis(value == null ? 60_000 : Long.parseLong(value.toString().trim()));
+  }
+
   /** {@code transaction.timeout.ms} as kafka-clients will apply it (its default is 60 s). */
   Duration transactionTimeout() {
     Object value = properties.get(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);

@@ -23,7 +23,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Consumes records of a consumer group with manual offset commits: each record is delivered as a
@@ -44,8 +46,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  * <p><b>Cancellation.</b> {@code poll} waits in slices of {@link KafkaConsumerConfig#pollSlice()} and is a
  * checkpoint between slices, so a cancel (or the budget's deadline) is observed within one slice. Once
  * a slice returned records, they are delivered before any checkpoint, so a cancel never consumes a
- * record without delivering it. {@code commitSync} is bounded by the smaller of the caller's remaining
- * budget and {@code default.api.timeout.ms}.
+ * record without delivering it. Offset commits are bounded by the smaller of the caller's remaining
+ * budget and {@code default.api.timeout.ms}, and sliced like polls: a cancel or the deadline ends one
+ * with {@link io.asupersync.CancelledException} within a slice, and the offsets stay committable. The
+ * commit of a revoked partition's offsets, which runs inside a poll, is bounded by the poll's deadline
+ * too. (Consumer calls are never interrupted: the consumer does network I/O on the calling thread.)
  *
  * @param <K> key type
  * @param <V> value type
@@ -63,6 +68,8 @@ public final class KafkaReceiver<K, V> implements AutoCloseable {
   private final LongAdder aborted = new LongAdder();
   private final LongAdder offsetCommits = new LongAdder();
   private boolean closed;
+  /** The deadline of the driving call in progress, for the rebalance callbacks it runs; driver only. */
+  private @Nullable Instant callDeadline;
 
   private KafkaReceiver(Runtime runtime, Consumer<K, V> consumer, KafkaConsumerConfig config, Collection<String> topics) {
     this.runtime = runtime;
@@ -107,7 +114,7 @@ public final class KafkaReceiver<K, V> implements AutoCloseable {
    * @throws IllegalStateException if another task is driving this receiver, or it is closed
    */
   public List<KafkaDelivery<K, V>> poll(Cx cx, Duration maxWait) throws KafkaClientException {
-    drive();
+    drive(cx);
     try {
       cx.checkpoint();
       settle(cx);
@@ -131,7 +138,7 @@ public final class KafkaReceiver<K, V> implements AutoCloseable {
         settle(cx);
       }
     } finally {
-      driver.unlock();
+      release();
     }
   }
 
@@ -142,15 +149,15 @@ public final class KafkaReceiver<K, V> implements AutoCloseable {
    * @throws KafkaClientException if the commit failed; the offsets stay committable
    */
   public void commitReady(Cx cx) throws KafkaClientException {
-    drive();
+    drive(cx);
     try {
       settle(cx);
     } finally {
-      driver.unlock();
+      release();
     }
   }
 
-  private void drive() {
+  private void drive(Cx cx) {
     if (!driver.tryLock()) {
       throw new IllegalStateException("KafkaReceiver is single-threaded: another task is driving it");
     }
@@ -158,6 +165,12 @@ public final class KafkaReceiver<K, V> implements AutoCloseable {
       driver.unlock();
       throw new IllegalStateException("KafkaReceiver is closed");
     }
+    callDeadline = cx.remaining().deadline();
+  }
+
+  private void release() {
+    callDeadline = null;
+    driver.unlock();
   }
 
   private Duration slice(Cx cx, Instant until) {
@@ -213,7 +226,7 @@ public final class KafkaReceiver<K, V> implements AutoCloseable {
       return;
     }
     try {
-      consumer.commitSync(commits, commitTimeout(cx));
+      commitInSlices(cx, commits);
     } catch (KafkaException e) {
       KafkaTrace.call(runtime, cx.taskId(), cx.regionId(), 0, "commit-offsets", "error",
           Map.of("reason", KafkaClientException.reasonOf(e).name()));
@@ -230,13 +243,33 @@ public final class KafkaReceiver<K, V> implements AutoCloseable {
         Map.of("partitions", String.valueOf(commits.size())));
   }
 
-  private Duration commitTimeout(Cx cx) {
-    Instant deadline = cx.remaining().deadline();
-    if (deadline == null) {
-      return apiTimeout;
+  /**
+   * {@code commitSync} in slices of at most {@link #pollSlice}, a checkpoint between them, until it
+   * succeeds or {@code default.api.timeout.ms} passes; committing the same offsets again is harmless.
+   */
+  private void commitInSlices(Cx cx, Map<TopicPartition, OffsetAndMetadata> commits) {
+    Instant until = cx.now().plus(apiTimeout);
+    while (true) {
+      try {
+        consumer.commitSync(commits, slice(cx, until));
+        return;
+      } catch (TimeoutException e) {
+        if (!cx.now().isBefore(until)) {
+          throw e;
+        }
+        cx.checkpoint(); // the caller's deadline, if it came first, ends the commit here
+      }
     }
-    Duration left = Duration.between(cx.now(), deadline);
-    return left.isNegative() ? Duration.ZERO : left.compareTo(apiTimeout) < 0 ? left : apiTimeout;
+  }
+
+  /** What is left of {@code bound} before the driving call's deadline; driver only. */
+  private Duration boundedByCall(Duration bound) {
+    Instant deadline = callDeadline;
+    if (deadline == null) {
+      return bound;
+    }
+    Duration left = Duration.between(runtime.clock().now(), deadline);
+    return left.isNegative() ? Duration.ZERO : left.compareTo(bound) < 0 ? left : bound;
   }
 
   /**
@@ -321,7 +354,7 @@ public final class KafkaReceiver<K, V> implements AutoCloseable {
       }
       if (!commits.isEmpty()) {
         try {
-          consumer.commitSync(commits, apiTimeout);
+          consumer.commitSync(commits, boundedByCall(apiTimeout));
         } catch (KafkaException ignored) {
           // the new owner starts from the last committed offset: at least once
         }

@@ -41,8 +41,12 @@ import org.jspecify.annotations.Nullable;
  * caller receives as a {@link KafkaClientException}.
  *
  * <p><b>Cancellation.</b> Before the hand-over, a cancelled caller sends nothing and its reservation is
- * aborted. After the hand-over the record cannot be taken back: the caller still gets {@link
- * CancelledException} at once (also when its budget's deadline passes), but the send stays in {@link
+ * aborted. That includes a hand-over still blocked in kafka-clients (waiting up to {@code max.block.ms}
+ * for the topic's metadata or for buffer space): it runs on a thread of its own while the caller waits
+ * through its {@link Cx}, so a cancel, or the caller's budget deadline, withdraws it at once and the
+ * caller gets {@link CancelledException} rather than blocking. After the hand-over the record cannot be
+ * taken back: the caller still gets {@link CancelledException} at once (also when its budget's deadline
+ * passes), but the send stays in {@link
  * #pending()} with {@code callerCancelled} set, and its obligation is committed or aborted when the
  * producer reports the record's fate; the stats and a {@code CLIENT_CALL} trace event with result
  * {@code cancelled-pending} record it, and a second event records the settlement. A cancelled send is
@@ -127,8 +131,7 @@ public final class KafkaSender<K, V> implements AutoCloseable {
     }
     Send send = new Send(sequence.incrementAndGet(), bytes.topic(), bytes.partition(), cx);
     awaitReservation(cx, send);
-    handOver(send, bytes);
-    return awaitSettlement(cx, send);
+    return awaitSettlement(cx, send, handOver(cx, send, bytes));
   }
 
   private void awaitReservation(Cx cx, Send send) throws KafkaClientException {
@@ -166,24 +169,65 @@ public final class KafkaSender<K, V> implements AutoCloseable {
     }
   }
 
-  private void handOver(Send send, ProducerRecord<byte[], byte[]> bytes) {
-    send.handedOverAt = runtime.clock().now();
+  /**
+   * Hands the record to the producer on a thread of its own: {@code KafkaProducer.send} blocks up to
+   * {@code max.block.ms} while it waits for the topic's metadata or for buffer space, and the caller
+   * must stay free to observe a cancel or its deadline meanwhile.
+   */
+  private BlockingCall<?> handOver(Cx cx, Send send, ProducerRecord<byte[], byte[]> bytes) {
     handedOver.put(send.seq, send);
+    return BlockingCall.start("kafka-hand-over-" + send.seq, cx.waker(), () -> {
+      send.handOverThread = Thread.currentThread();
+      producer.send(bytes, (metadata, failure) -> {
+        if (Thread.currentThread() == send.handOverThread) {
+          send.early(metadata, failure); // refused inside send: settled once the hand-over returned
+        } else {
+          settle(send, metadata, failure);
+        }
+      });
+      send.handedOverAt = runtime.clock().now();
+      return null;
+    });
+  }
+
+  /** Once the hand-over returned: counts it and settles a send refused synchronously. Idempotent. */
+  private void absorb(Send send, BlockingCall<?> handOver) {
+    if (!send.absorb()) {
+      return;
+    }
     counters.handedOver.increment();
-    try {
-      producer.send(bytes, (metadata, failure) -> settle(send, metadata, failure));
-    } catch (RuntimeException e) {
-      settle(send, null, e); // closed producer, interrupted: never reached the accumulator
+    Throwable thrown = handOver.failure();
+    if (thrown != null) {
+      // closed producer, a failed interceptor: it never reached the accumulator
+      settle(send, null, thrown instanceof Exception e ? e : new IllegalStateException(thrown));
+    } else if (send.early) {
+      settle(send, send.earlyMetadata, send.earlyFailure);
     }
   }
 
-  private RecordMetadata awaitSettlement(Cx cx, Send send) throws KafkaClientException {
+  private RecordMetadata awaitSettlement(Cx cx, Send send, BlockingCall<?> handOver) throws KafkaClientException {
     try {
-      while (!send.isSettled()) {
+      while (true) {
+        if (handOver.isDone()) {
+          absorb(send, handOver);
+          if (send.isSettled()) {
+            break;
+          }
+        }
         cx.park(null);
         cx.checkpoint();
       }
     } catch (CancelledException e) {
+      if (!handOver.isDone()) {
+        handOver.withdrawAndWait(cx);
+      }
+      if (handOver.endedByWithdrawal()) {
+        withdrawn(send);
+        throw e;
+      }
+      if (handOver.isDone()) {
+        absorb(send, handOver);
+      }
       if (send.releaseCaller()) {
         counters.cancelledAfterHandOver.increment();
         trace(send, "send", "cancelled-pending", Map.of());
@@ -195,6 +239,16 @@ public final class KafkaSender<K, V> implements AutoCloseable {
       throw KafkaClientException.of("send to " + send.topic, failure);
     }
     return Objects.requireNonNull(send.metadata);
+  }
+
+  /** The caller was cancelled while the hand-over blocked, and the interrupt ended it: nothing was sent. */
+  private void withdrawn(Send send) {
+    handedOver.remove(send.seq);
+    send.settle(null, null);
+    Objects.requireNonNull(send.obligation).abort();
+    counters.cancelledBeforeHandOver.increment();
+    trace(send, "send", "cancelled", Map.of("during", "hand-over"));
+    unsettledDown();
   }
 
   /** Runs on the producer's I/O thread (or the sending thread when the producer fails at once). */
@@ -391,6 +445,12 @@ public final class KafkaSender<K, V> implements AutoCloseable {
     volatile boolean callerGone;
     volatile @Nullable RecordMetadata metadata;
     volatile @Nullable Exception failure;
+    volatile @Nullable Thread handOverThread;
+    private boolean absorbed;
+    /** A failure the producer reported inside {@code send}, on the hand-over thread. */
+    volatile boolean early;
+    volatile @Nullable RecordMetadata earlyMetadata;
+    volatile @Nullable Exception earlyFailure;
 
     Send(long seq, String topic, @Nullable Integer partition, Cx cx) {
       this.seq = seq;
@@ -440,6 +500,20 @@ public final class KafkaSender<K, V> implements AutoCloseable {
       settled = true;
       metadata = md;
       failure = e;
+      return true;
+    }
+
+    void early(@Nullable RecordMetadata md, @Nullable Exception e) {
+      earlyMetadata = md;
+      earlyFailure = e;
+      early = true;
+    }
+
+    synchronized boolean absorb() {
+      if (absorbed) {
+        return false;
+      }
+      absorbed = true;
       return true;
     }
 

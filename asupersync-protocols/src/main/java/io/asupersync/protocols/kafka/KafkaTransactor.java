@@ -43,19 +43,42 @@ import org.jspecify.annotations.Nullable;
  *       KafkaClientException.Reason#FENCED} otherwise).
  * </ul>
  *
- * <p>The commit and the abort run to completion once started (bounded by {@code max.block.ms}); a
- * cancel arriving meanwhile is observed when {@code inTransaction} returns.
+ * <p><b>Budget and cancellation.</b> Every call that blocks in kafka-clients (registering the producer,
+ * a send waiting for metadata or buffer space, the commit) runs on a thread of its own while the caller
+ * waits through its {@link Cx}, so a cancel or the budget's deadline ends the wait at once instead of
+ * after {@code max.block.ms}:
+ *
+ * <ul>
+ *   <li>before the commit: the transaction is aborted and {@link CancelledException} propagates;
+ *   <li>during the commit: a commit under way cannot be taken back, so it is given up to {@link
+ *       #CLEANUP_BOUND} (cancellation masked) to finish. Confirmed, the transaction counts as committed
+ *       and {@code inTransaction} returns; the cancel is observed at the caller's next checkpoint.
+ *       Otherwise its fate is unknown: the producer is recreated, the obligation aborted, and the
+ *       caller gets {@link KafkaClientException.Reason#OUTCOME_UNKNOWN} with the {@link
+ *       CancelledException} as its cause.
+ * </ul>
+ *
+ * <p>The abort is cleanup too: it runs with cancellation masked, bounded by {@code max.block.ms} and
+ * {@link #CLEANUP_BOUND}; a producer that cannot abort within that is closed and recreated, which makes
+ * the coordinator abort the transaction.
  *
  * @param <K> key type
  * @param <V> value type
  */
 public final class KafkaTransactor<K, V> implements AutoCloseable {
+  /**
+   * Longest wait, with cancellation masked, for cleanup: an abort after a failure or a cancel, and a
+   * commit already under way when the caller is cancelled. {@code max.block.ms} bounds it too.
+   */
+  public static final Duration CLEANUP_BOUND = Duration.ofSeconds(5);
+
   private final Runtime runtime;
   private final Map<String, Object> producerProperties;
   private final String transactionalId;
   private final RecordEncoder<K, V> encoder;
   private final Duration transactionTimeout;
   private final Duration closeTimeout;
+  private final Duration cleanupBound;
   private final Mutex exclusive = new Mutex();
   private final LongAdder committed = new LongAdder();
   private final LongAdder aborted = new LongAdder();
@@ -82,6 +105,8 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
     this.encoder = new RecordEncoder<>(keys, values, config.maxMessageBytes());
     this.transactionTimeout = config.transactionTimeout();
     this.closeTimeout = config.closeTimeout();
+    Duration maxBlock = config.maxBlock();
+    this.cleanupBound = maxBlock.compareTo(CLEANUP_BOUND) < 0 ? maxBlock : CLEANUP_BOUND;
   }
 
   /**
@@ -106,8 +131,11 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
    *
    * @return the body's value, once the commit is confirmed
    * @throws KafkaClientException if the transaction was not committed; a checked exception from the
-   *     body arrives as the cause of one with reason {@link KafkaClientException.Reason#TRANSACTION_ABORTED}
-   * @throws CancelledException if the caller was cancelled; the transaction was aborted
+   *     body arrives as the cause of one with reason {@link KafkaClientException.Reason#TRANSACTION_ABORTED};
+   *     a cancel or deadline that cut the commit short gives {@link
+   *     KafkaClientException.Reason#OUTCOME_UNKNOWN}
+   * @throws CancelledException if the caller was cancelled (or its deadline passed) before the commit;
+   *     the transaction was aborted
    */
   public <T> T inTransaction(Cx cx, TransactionBody<K, V, T> body) throws KafkaClientException {
     Objects.requireNonNull(body, "body");
@@ -116,7 +144,7 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
       if (closed) {
         throw new KafkaClientException(KafkaClientException.Reason.CLOSED, "transactor is closed");
       }
-      Producer<byte[], byte[]> p = producer();
+      Producer<byte[], byte[]> p = producer(cx);
       Obligation obligation = cx.reserve(ObligationKind.TRANSACTION, "kafka transaction " + transactionalId);
       long began = System.nanoTime();
       try {
@@ -126,7 +154,7 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
         obligation.abort();
         throw failed(cx, obligation, KafkaClientException.of("begin transaction", e));
       }
-      KafkaTransaction<K, V> tx = new KafkaTransaction<>(p, encoder);
+      KafkaTransaction<K, V> tx = new KafkaTransaction<>(cx, p, encoder);
       T value;
       try {
         value = body.run(tx);
@@ -143,11 +171,7 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
       }
       if (Duration.ofNanos(System.nanoTime() - began).compareTo(transactionTimeout) >= 0) {
         // The coordinator aborts it by itself (or already did); the producer's epoch is spent.
-        try {
-          p.abortTransaction();
-        } catch (KafkaException ignored) {
-          // expected once the coordinator bumped the epoch: the producer is replaced below anyway
-        }
+        tryAbort(cx, p); // fails once the coordinator bumped the epoch: the producer is replaced anyway
         discard(p);
         obligation.abort();
         throw failed(cx, obligation, new KafkaClientException(
@@ -161,8 +185,26 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
   }
 
   private void commit(Cx cx, Producer<byte[], byte[]> p, Obligation obligation) throws KafkaClientException {
-    try {
+    BlockingCall<Void> commit = BlockingCall.start("kafka-tx-commit", cx.waker(), () -> {
       p.commitTransaction();
+      return null;
+    });
+    try {
+      commit.await(cx);
+    } catch (CancelledException e) {
+      // A commit under way cannot be taken back; given time, its fate is known in the common case.
+      if (!commit.awaitMasked(cx, cleanupBound)) {
+        commit.withdrawAndWait(cx); // may still complete on the coordinator, and cannot be aborted now
+      }
+      if (!commit.succeeded()) {
+        discard(p);
+        obligation.abort();
+        throw failed(cx, obligation, new KafkaClientException(
+            KafkaClientException.Reason.OUTCOME_UNKNOWN,
+            "commit not confirmed before the caller was cancelled (" + e.reason().kind() + "); producer recreated",
+            e));
+      }
+      // it completed after all: committed, and the cancel is observed at the caller's next checkpoint
     } catch (TimeoutException e) {
       discard(p);
       obligation.abort();
@@ -184,16 +226,30 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
     KafkaTrace.call(runtime, cx.taskId(), cx.regionId(), obligation.id(), "transaction", "ok", Map.of());
   }
 
-  /** Aborts the open transaction; a producer that cannot abort cleanly is replaced. */
+  /**
+   * Aborts the open transaction, masked and bounded, since the caller may be cancelled already; a
+   * producer that cannot abort cleanly in time is replaced.
+   */
   private void abort(Cx cx, Producer<byte[], byte[]> p, Obligation obligation, String result) {
-    try {
-      p.abortTransaction();
-    } catch (KafkaException e) {
+    if (!tryAbort(cx, p)) {
       discard(p);
     }
     obligation.abort();
     aborted.increment();
     KafkaTrace.call(runtime, cx.taskId(), cx.regionId(), obligation.id(), "transaction", result, Map.of());
+  }
+
+  /** {@code abortTransaction} with cancellation masked, within {@link #cleanupBound}; whether it succeeded. */
+  private boolean tryAbort(Cx cx, Producer<byte[], byte[]> p) {
+    BlockingCall<Void> abort = BlockingCall.start("kafka-tx-abort", cx.waker(), () -> {
+      p.abortTransaction();
+      return null;
+    });
+    if (!abort.awaitMasked(cx, cleanupBound)) {
+      abort.withdrawAndWait(cx);
+      return false;
+    }
+    return abort.succeeded();
   }
 
   private KafkaClientException failed(Cx cx, Obligation obligation, KafkaClientException e) {
@@ -219,18 +275,27 @@ public final class KafkaTransactor<K, V> implements AutoCloseable {
     return false;
   }
 
-  private Producer<byte[], byte[]> producer() throws KafkaClientException {
+  private Producer<byte[], byte[]> producer(Cx cx) throws KafkaClientException {
     Producer<byte[], byte[]> p = producer;
     if (p != null) {
       return p;
     }
-    p = new KafkaProducer<>(producerProperties);
+    Producer<byte[], byte[]> created = new KafkaProducer<>(producerProperties);
+    BlockingCall<Void> init = BlockingCall.start("kafka-tx-init", cx.waker(), () -> {
+      created.initTransactions();
+      return null;
+    });
     try {
-      p.initTransactions();
+      init.await(cx);
+    } catch (CancelledException e) {
+      init.withdrawAndWait(cx);
+      created.close(Duration.ZERO);
+      throw e;
     } catch (KafkaException e) {
-      p.close(Duration.ZERO);
+      created.close(Duration.ZERO);
       throw KafkaClientException.of("init transactions for " + transactionalId, e);
     }
+    p = created;
     producersCreated.increment();
     producer = p;
     return p;

@@ -5,7 +5,6 @@ import io.asupersync.Cx;
 import io.asupersync.Runtime;
 import io.asupersync.Waker;
 import io.asupersync.protocols.internal.NettyFutures;
-import io.asupersync.trace.TraceKind;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +33,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,12 +68,6 @@ final class Engine {
    */
   private record Interest(long sid, String subject, @Nullable String queue, @Nullable InboxSink sink, boolean replay) {}
 
-  /** A body of a traced operation. */
-  @FunctionalInterface
-  interface Op<T> {
-    T run() throws NatsException;
-  }
-
   final NatsClient.Builder settings;
   private final List<InetSocketAddress> servers;
   final Runtime runtime;
@@ -95,21 +86,7 @@ final class Engine {
   private volatile Status status = Status.CONNECTING;
   private volatile @Nullable NatsException closedCause;
 
-  final LongAdder published = new LongAdder();
-  final LongAdder delivered = new LongAdder();
-  final LongAdder requests = new LongAdder();
-  final LongAdder noResponders = new LongAdder();
-  final LongAdder timeouts = new LongAdder();
-  final LongAdder cancelled = new LongAdder();
-  final LongAdder dropped = new LongAdder();
-  final LongAdder lateReplies = new LongAdder();
-  final LongAdder protocolErrors = new LongAdder();
-  final LongAdder serverErrors = new LongAdder();
-  final LongAdder reconnects = new LongAdder();
-  final LongAdder acks = new LongAdder();
-  final LongAdder naks = new LongAdder();
-  final LongAdder terms = new LongAdder();
-  private final AtomicLong peakBuffered = new AtomicLong();
+  final NatsTelemetry telemetry;
 
   // Confined to the event loop.
   private @Nullable Wire wire;
@@ -126,6 +103,7 @@ final class Engine {
     this.settings = settings;
     this.servers = List.copyOf(settings.servers);
     this.runtime = settings.runtime;
+    this.telemetry = new NatsTelemetry(runtime);
     if (settings.group != null) {
       this.group = settings.group;
       this.ownsGroup = false;
@@ -162,7 +140,7 @@ final class Engine {
       return;
     }
     InetSocketAddress server = servers.get(serverIndex++ % servers.size());
-    Wire w = new Wire(this, ++generation, settings.limits);
+    Wire w = new Wire(this, ++generation, settings.limits, settings.tls, server.getHostString(), server.getPort());
     wire = w;
     ChannelFuture cf = new Bootstrap()
         .group(loop)
@@ -208,8 +186,7 @@ final class Engine {
     status = Status.CONNECTED;
     wakeLiveWaiters();
     if (reconnect) {
-      reconnects.increment();
-      runtime.trace().record(TraceKind.CLIENT_CALL, 0, 0, 0, Map.of("protocol", "nats", "operation", "reconnect", "result", "ok"));
+      telemetry.reconnected();
     }
     firstConnect.set(Boolean.TRUE);
     long interval = settings.pingInterval.toNanos();
@@ -415,7 +392,7 @@ final class Engine {
     checkSize(size, l.maxPayload);
     cx.checkpoint(); // the commit point follows: a cancel observed here leaves nothing sent
     ChannelFuture written = l.channel.writeAndFlush(Encoder.publish(l.channel.alloc(), subject, replyTo, header, data));
-    published.increment();
+    telemetry.published.increment();
     if (awaitWrite) {
       awaitWritten(cx, written);
     }
@@ -454,16 +431,16 @@ final class Engine {
         reply.fail(error);
       }
     });
-    requests.increment();
+    telemetry.requests.increment();
     try {
       publish(cx, subject, inboxPrefix + token, headers, data, false);
       NatsMessage m = reply.await(cx, cx.now().plus(timeout));
       if (m == null) {
-        timeouts.increment();
+        telemetry.timeouts.increment();
         throw new NatsException(NatsException.Reason.TIMEOUT, operation + " got no reply within " + timeout);
       }
       if (m.isStatus() && m.headers().status() == 503) {
-        noResponders.increment();
+        telemetry.noResponders.increment();
         throw new NatsNoRespondersException(operation);
       }
       return m;
@@ -588,18 +565,18 @@ final class Engine {
       return false;
     }
     l.channel.writeAndFlush(Encoder.publish(l.channel.alloc(), subject, null, Encoder.NO_HEADERS, data));
-    published.increment();
+    telemetry.published.increment();
     return true;
   }
 
   // ---------------------------------------------------------------- inbound (event loop)
 
   void deliver(long sid, NatsMessage message) {
-    delivered.increment();
+    telemetry.delivered.increment();
     Interest i = subs.get(sid);
     if (i == null) {
       // Unsubscribed while the message was on its way (a cancelled fetch's last deliveries).
-      lateReplies.increment();
+      telemetry.lateReplies.increment();
       nakOrphan(message);
       return;
     }
@@ -613,7 +590,7 @@ final class Engine {
       sink.deliver(message);
       return;
     }
-    lateReplies.increment();
+    telemetry.lateReplies.increment();
     nakOrphan(message);
   }
 
@@ -624,86 +601,11 @@ final class Engine {
   void nakOrphan(NatsMessage message) {
     String reply = message.replyTo();
     if (reply != null && reply.startsWith(JetStreamMessage.ACK_PREFIX) && sendNoWait(reply, JetStreamMessage.NAK)) {
-      naks.increment();
+      telemetry.naks.increment();
     }
   }
 
-  void recordBuffered(int bytes) {
-    peakBuffered.accumulateAndGet(bytes, Math::max);
-  }
-
-  void protocolError(Wire w, NatsProtocolException e) {
-    protocolErrors.increment();
-    Map<String, String> attrs = e.isLimit()
-        ? Map.of("protocol", "nats", "reason", e.violation().name(), "connection", Long.toString(w.generation), "limit", limitName(e.violation()))
-        : Map.of("protocol", "nats", "reason", e.violation().name(), "connection", Long.toString(w.generation));
-    runtime.trace().record(e.isLimit() ? TraceKind.LIMIT_EXCEEDED : TraceKind.PROTOCOL_ERROR, 0, 0, 0, attrs);
-  }
-
-  private static String limitName(NatsProtocolException.Violation v) {
-    return switch (v) {
-      case CONTROL_LINE_TOO_LONG -> "maxControlLine";
-      case HEADERS_TOO_LARGE -> "maxHeaderBytes";
-      default -> "maxPayload";
-    };
-  }
-
-  /** A {@code -ERR} arrived; traced by category only, since the text may name subjects. */
-  void serverError(Wire w, String text) {
-    serverErrors.increment();
-    runtime.trace().record(TraceKind.PROTOCOL_ERROR, 0, 0, 0, Map.of(
-        "protocol", "nats", "reason", "server_error_" + errorCategory(text), "connection", Long.toString(w.generation)));
-  }
-
-  static String errorCategory(String text) {
-    String t = text.toLowerCase(Locale.ROOT);
-    if (t.contains("authorization") || t.contains("authentication") || t.contains("user authentication")) {
-      return "authorization";
-    }
-    if (t.contains("permissions violation")) {
-      return "permissions";
-    }
-    if (t.contains("maximum payload")) {
-      return "max_payload";
-    }
-    if (t.contains("stale connection")) {
-      return "stale_connection";
-    }
-    return "other";
-  }
-
-  void slowConsumer(NatsSubscription sub, boolean firstOfRun) {
-    dropped.increment();
-    if (firstOfRun) {
-      runtime.trace().record(TraceKind.LIMIT_EXCEEDED, 0, 0, 0, Map.of(
-          "protocol", "nats", "reason", "slow_consumer", "limit", "subscriptionCapacity", "subscription", Long.toString(sub.sid())));
-    }
-  }
-
-  // ---------------------------------------------------------------- tracing and stats
-
-  /**
-   * Runs one client operation and records it as a {@link TraceKind#CLIENT_CALL} event with its
-   * operation name and result only (never subjects, payloads or credentials).
-   */
-  <T> T traced(Cx cx, String operation, Op<T> body) throws NatsException {
-    String result = "failed";
-    try {
-      T value = body.run();
-      result = "ok";
-      return value;
-    } catch (NatsException e) {
-      result = e.reason().name().toLowerCase(Locale.ROOT);
-      throw e;
-    } catch (CancelledException e) {
-      cancelled.increment();
-      result = "cancelled";
-      throw e;
-    } finally {
-      runtime.trace().record(TraceKind.CLIENT_CALL, cx.taskId(), cx.regionId(), 0,
-          Map.of("protocol", "nats", "operation", operation, "result", result));
-    }
-  }
+  // ---------------------------------------------------------------- stats and CONNECT
 
   NatsStats stats() {
     int userSubs = 0;
@@ -715,10 +617,7 @@ final class Engine {
         fetches++;
       }
     }
-    return new NatsStats(
-        published.sum(), delivered.sum(), requests.sum(), noResponders.sum(), timeouts.sum(), cancelled.sum(),
-        dropped.sum(), lateReplies.sum(), protocolErrors.sum(), serverErrors.sum(), reconnects.sum(),
-        acks.sum(), naks.sum(), terms.sum(), peakBuffered.get(), userSubs, inbox.size() + fetches, live != null);
+    return telemetry.stats(userSubs, inbox.size() + fetches, live != null);
   }
 
   /** The CONNECT document; credentials go to the server only. */
@@ -726,7 +625,7 @@ final class Engine {
     var json = new io.asupersync.protocols.nats.internal.Json.Writer()
         .put("verbose", false)
         .put("pedantic", false)
-        .put("tls_required", false)
+        .put("tls_required", settings.tls != null)
         .put("name", settings.name)
         .put("lang", "java")
         .put("version", "0.1.0")

@@ -59,7 +59,7 @@ public final class JetStream {
    *     the same message id
    */
   public PubAck publish(Cx cx, NatsMessage message) throws NatsException {
-    return engine.traced(cx, "js.publish", () -> {
+    return engine.telemetry.traced(cx, "js.publish", () -> {
       NatsMessage reply = engine.request(cx, "js.publish", message.subject(), message.headers(), message.data(), timeout);
       Map<String, Object> ack = answer(reply);
       String stream = Json.string(ack, "stream");
@@ -136,7 +136,7 @@ public final class JetStream {
     if (batch < 1 || batch > engine.settings.limits.subscriptionCapacity()) {
       throw new IllegalArgumentException("batch must be within 1 and " + engine.settings.limits.subscriptionCapacity() + ", was " + batch);
     }
-    return engine.traced(cx, "js.fetch", () -> {
+    return engine.telemetry.traced(cx, "js.fetch", () -> {
       FetchInbox sink = new FetchInbox(engine, batch + 8);
       String inbox = engine.uniqueInbox();
       long sid = engine.subscribeTransient(cx, inbox, sink);
@@ -149,7 +149,7 @@ public final class JetStream {
         } else {
           body.put("expires", expires.toNanos());
         }
-        engine.requests.increment();
+        engine.telemetry.requests.increment();
         engine.publish(cx, API + "CONSUMER.MSG.NEXT." + stream + "." + consumer, inbox, NatsHeaders.empty(), utf8(body.toJson()), false);
         Instant deadline = cx.now().plus(expires).plus(FETCH_GRACE);
         while (got.size() < batch) {
@@ -175,7 +175,7 @@ public final class JetStream {
               continue; // heartbeat
             }
             if (status == 503) {
-              engine.noResponders.increment();
+              engine.telemetry.noResponders.increment();
               throw new NatsNoRespondersException("js.fetch");
             }
             break; // 404 no messages, 408 request expired, 409 consumer changed: the batch ends here
@@ -183,7 +183,7 @@ public final class JetStream {
           try {
             got.add(JetStreamMessage.reserve(cx, engine, m));
           } catch (IllegalArgumentException notJetStream) {
-            engine.lateReplies.increment();
+            engine.telemetry.lateReplies.increment();
           }
         }
         handedOver = true;
@@ -208,7 +208,7 @@ public final class JetStream {
   }
 
   private Map<String, Object> api(Cx cx, String operation, String subject, Json.@Nullable Writer body) throws NatsException {
-    return engine.traced(cx, operation, () -> answer(engine.request(
+    return engine.telemetry.traced(cx, operation, () -> answer(engine.request(
         cx, operation, API + subject, NatsHeaders.empty(), body == null ? new byte[0] : utf8(body.toJson()), timeout)));
   }
 

@@ -53,7 +53,7 @@ public final class JetStreamMessage {
     this.pending = Long.parseLong(t[at + 6]);
     this.obligation = cx.reserve(ObligationKind.ACK, "nats jetstream ack", () -> {
       if (engine.sendNoWait(ackSubject, NAK)) {
-        engine.naks.increment();
+        engine.telemetry.naks.increment();
       }
     });
   }
@@ -128,12 +128,12 @@ public final class JetStreamMessage {
    */
   public void ack(Cx cx) throws NatsException {
     settle(cx, "js.ack", ACK, true);
-    engine.acks.increment();
+    engine.telemetry.acks.increment();
   }
 
   /** Negative-acknowledges: aborts the obligation, which sends {@code -NAK} (redelivery now). */
   public void nak(Cx cx) throws NatsException {
-    engine.traced(cx, "js.nak", () -> {
+    engine.telemetry.traced(cx, "js.nak", () -> {
       obligation.abort();
       return null;
     });
@@ -142,7 +142,7 @@ public final class JetStreamMessage {
   /** Terminates: sends {@code +TERM} and commits; the server never redelivers this message. */
   public void term(Cx cx) throws NatsException {
     settle(cx, "js.term", TERM, true);
-    engine.terms.increment();
+    engine.telemetry.terms.increment();
   }
 
   /** Tells the server work is in progress ({@code +WPI}), restarting its ack wait; the obligation stays reserved. */
@@ -157,7 +157,7 @@ public final class JetStreamMessage {
     if (obligation.state() != ObligationState.RESERVED) {
       throw new IllegalStateException("message is already " + obligation.state());
     }
-    engine.traced(cx, operation, () -> {
+    engine.telemetry.traced(cx, operation, () -> {
       NatsException failure = cx.masked(() -> {
         try {
           engine.publish(cx, ackSubject, null, NatsHeaders.empty(), body, false);

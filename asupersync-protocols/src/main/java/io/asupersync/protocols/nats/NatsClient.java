@@ -2,6 +2,8 @@ package io.asupersync.protocols.nats;
 
 import io.asupersync.Cx;
 import io.asupersync.Runtime;
+import io.asupersync.protocols.tls.ClientTls;
+import io.asupersync.protocols.tls.TlsConfigException;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -40,6 +42,12 @@ import org.jspecify.annotations.Nullable;
  * operation and its result (never subjects, payloads or credentials); counters are in {@link
  * #stats()}.
  *
+ * <p><b>TLS.</b> With {@link Builder#tls(ClientTls)} (or a {@code tls://} server URL) every connection is
+ * upgraded to TLS after the server's INFO, as the NATS protocol does it: the server must offer TLS, its
+ * certificate must chain to the trusted CAs and name the host dialled (unless hostname verification is
+ * turned off), and CONNECT with the credentials goes out only over the encrypted connection. A server
+ * that requires TLS from a client configured without it is refused with {@code CONNECT_FAILED}.
+ *
  * <p>Thread-safe: any number of tasks may share one client.
  */
 public final class NatsClient implements AutoCloseable {
@@ -70,7 +78,7 @@ public final class NatsClient implements AutoCloseable {
 
   /** Publishes {@code message} (with its reply subject and headers, if any); see {@link #publish(Cx, String, byte[])}. */
   public void publish(Cx cx, NatsMessage message) throws NatsException {
-    engine.traced(cx, "publish", () -> {
+    engine.telemetry.traced(cx, "publish", () -> {
       engine.publish(cx, message.subject(), message.replyTo(), message.headers(), message.data(), true);
       return null;
     });
@@ -87,7 +95,7 @@ public final class NatsClient implements AutoCloseable {
    * the server has it.
    */
   public NatsSubscription subscribe(Cx cx, String subject, @Nullable String queueGroup) throws NatsException {
-    return engine.traced(cx, "subscribe", () -> engine.subscribe(cx, subject, queueGroup));
+    return engine.telemetry.traced(cx, "subscribe", () -> engine.subscribe(cx, subject, queueGroup));
   }
 
   /** {@link #request(Cx, String, NatsHeaders, byte[], Duration)} without headers. */
@@ -105,12 +113,12 @@ public final class NatsClient implements AutoCloseable {
    * @throws io.asupersync.CancelledException if the caller is cancelled; its inbox is removed
    */
   public NatsMessage request(Cx cx, String subject, NatsHeaders headers, byte[] data, Duration timeout) throws NatsException {
-    return engine.traced(cx, "request", () -> engine.request(cx, "request", subject, headers, data, timeout));
+    return engine.telemetry.traced(cx, "request", () -> engine.request(cx, "request", subject, headers, data, timeout));
   }
 
   /** Waits until the server processed everything this client sent before (PING, then its PONG). */
   public void flush(Cx cx, Duration timeout) throws NatsException {
-    engine.traced(cx, "flush", () -> {
+    engine.telemetry.traced(cx, "flush", () -> {
       engine.flush(cx, timeout);
       return null;
     });
@@ -169,6 +177,8 @@ public final class NatsClient implements AutoCloseable {
     int maxPingsOut = 2;
     Duration awaitConnected = Duration.ofSeconds(5);
     @Nullable EventLoopGroup group;
+    @Nullable ClientTls tls;
+    boolean tlsFromUrl;
 
     private Builder(Runtime runtime) {
       this.runtime = Objects.requireNonNull(runtime, "runtime");
@@ -180,13 +190,30 @@ public final class NatsClient implements AutoCloseable {
       return this;
     }
 
-    /** Adds a server given as {@code nats://host:port} (or {@code host:port}). */
+    /**
+     * Adds a server given as {@code nats://host:port}, {@code tls://host:port} (or {@code host:port}); a
+     * {@code tls://} URL makes every connection use TLS, with {@link ClientTls#systemDefault()} unless
+     * {@link #tls} is set.
+     */
     public Builder server(String url) {
       URI uri = URI.create(url.contains("://") ? url : "nats://" + url);
       if (uri.getHost() == null) {
         throw new IllegalArgumentException("no host in server URL");
       }
+      if (!"nats".equals(uri.getScheme()) && !"tls".equals(uri.getScheme())) {
+        throw new IllegalArgumentException("server URL scheme must be nats or tls, was " + uri.getScheme());
+      }
+      tlsFromUrl |= "tls".equals(uri.getScheme());
       return server(uri.getHost(), uri.getPort() < 0 ? 4222 : uri.getPort());
+    }
+
+    /**
+     * Connects with TLS: every connection is upgraded after the server's INFO, the server's certificate
+     * checked by {@code value} (hostname verification included unless it was turned off there).
+     */
+    public Builder tls(ClientTls value) {
+      this.tls = Objects.requireNonNull(value, "tls");
+      return this;
     }
 
     /** Authenticates with a user name and password. */
@@ -272,6 +299,13 @@ public final class NatsClient implements AutoCloseable {
     public NatsClient connect(Cx cx) throws NatsException {
       if (servers.isEmpty()) {
         throw new IllegalStateException("no server configured");
+      }
+      if (tlsFromUrl && tls == null) {
+        try {
+          tls = ClientTls.systemDefault();
+        } catch (TlsConfigException e) {
+          throw new NatsException(NatsException.Reason.CONNECT_FAILED, "no TLS for the tls:// server URL", e);
+        }
       }
       Engine engine = new Engine(this);
       engine.connect(cx);

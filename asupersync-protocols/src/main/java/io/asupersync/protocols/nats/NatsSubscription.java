@@ -123,7 +123,7 @@ public final class NatsSubscription implements AutoCloseable {
     }
     pendingBytes.addAndGet(-size);
     dropped.incrementAndGet();
-    engine.slowConsumer(this, !dropping);
+    engine.telemetry.slowConsumer(sid, !dropping);
     dropping = true;
   }
 

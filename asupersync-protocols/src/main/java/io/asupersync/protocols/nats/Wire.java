@@ -4,19 +4,23 @@ import io.asupersync.protocols.nats.NatsProtocolException.Violation;
 import io.asupersync.protocols.nats.internal.Json;
 import io.asupersync.protocols.nats.internal.NatsDecoder;
 import io.asupersync.protocols.nats.internal.ServerOp;
+import io.asupersync.protocols.tls.ClientTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One TCP connection of the engine: its decoder, its handshake (INFO, then CONNECT and PING, then
- * PONG) and the dispatch of what the server sends. Runs on the event loop. A connection that fails
- * for any reason is closed and reported to the engine exactly once, with the reason.
+ * One TCP connection of the engine: its decoder, its handshake (INFO, then the TLS upgrade when the
+ * client has TLS, then CONNECT and PING, then PONG) and the dispatch of what the server sends. Runs on
+ * the event loop. A connection that fails for any reason is closed and reported to the engine exactly
+ * once, with the reason.
  */
 final class Wire extends ChannelInboundHandlerAdapter {
 
@@ -34,11 +38,17 @@ final class Wire extends ChannelInboundHandlerAdapter {
   private @Nullable NatsException failure;
   private boolean reported;
   private @Nullable String lastServerError;
+  private final @Nullable ClientTls tls;
+  private final String host;
+  private final int port;
 
-  Wire(Engine engine, long generation, NatsLimits limits) {
+  Wire(Engine engine, long generation, NatsLimits limits, @Nullable ClientTls tls, String host, int port) {
     this.engine = engine;
     this.generation = generation;
     this.decoder = new NatsDecoder(limits);
+    this.tls = tls;
+    this.host = host;
+    this.port = port;
   }
 
   void attach(Channel ch) {
@@ -81,7 +91,7 @@ final class Wire extends ChannelInboundHandlerAdapter {
     if (cause == null) {
       cause = phase == Phase.CONNECTED
           ? new NatsException(NatsException.Reason.OUTCOME_UNKNOWN,
-              "server closed the connection" + (lastServerError == null ? "" : " after -ERR (" + Engine.errorCategory(lastServerError) + ")"))
+              "server closed the connection" + (lastServerError == null ? "" : " after -ERR (" + NatsTelemetry.errorCategory(lastServerError) + ")"))
           : new NatsException(NatsException.Reason.CONNECT_FAILED, "server closed the connection during the handshake");
     }
     engine.lost(this, cause);
@@ -139,31 +149,52 @@ final class Wire extends ChannelInboundHandlerAdapter {
       engine.infoUpdated(this);
       return;
     }
-    if (Json.bool(info, "tls_required", false)) {
-      fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "server requires TLS, which this client does not offer"));
+    boolean serverTls = Json.bool(info, "tls_required", false) || Json.bool(info, "tls_available", false);
+    if (tls == null && Json.bool(info, "tls_required", false)) {
+      fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "server requires TLS; configure the client with TLS"));
+      return;
+    }
+    if (tls != null && !serverTls) {
+      // Never send the credentials in the clear to a server that cannot take TLS.
+      fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "client requires TLS, which the server does not offer"));
       return;
     }
     phase = Phase.AWAIT_PONG;
+    if (tls != null) {
+      // The server waits for the client's hello after INFO; CONNECT (and the credentials) follow only
+      // once the handshake succeeded: SslHandler holds writes until then, and fails them if it fails.
+      SslHandler ssl = tls.newHandler(ctx.alloc(), host, port);
+      ctx.pipeline().addFirst("tls", ssl);
+    }
     ctx.writeAndFlush(Encoder.connect(ctx.alloc(), engine.connectJson()));
   }
 
   private void onErr(String text) {
-    engine.serverError(this, text);
+    engine.telemetry.serverError(generation, text);
     if (phase == Phase.CONNECTED) {
       // Most errors after the handshake are followed by the server closing the connection
       // (stale connection, maximum payload); permission errors are not. Either way the socket decides.
       lastServerError = text;
       return;
     }
-    boolean auth = Engine.errorCategory(text).equals("authorization");
+    boolean auth = NatsTelemetry.errorCategory(text).equals("authorization");
     fail(new NatsException(
         auth ? NatsException.Reason.AUTHORIZATION : NatsException.Reason.CONNECT_FAILED,
-        auth ? "server refused the credentials" : "server refused the connection (" + Engine.errorCategory(text) + ")"));
+        auth ? "server refused the credentials" : "server refused the connection (" + NatsTelemetry.errorCategory(text) + ")"));
   }
 
   void protocolError(NatsProtocolException e) {
-    engine.protocolError(this, e);
+    engine.telemetry.protocolError(generation, e);
     fail(new NatsException(NatsException.Reason.OUTCOME_UNKNOWN, "connection closed: the server broke the protocol", e));
+  }
+
+  /** A failed TLS handshake closes the channel next: keep its cause rather than "server closed". */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+      fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "TLS handshake failed", done.cause()));
+    }
+    super.userEventTriggered(ctx, event);
   }
 
   @Override
@@ -187,7 +218,7 @@ final class Wire extends ChannelInboundHandlerAdapter {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-      wire.engine.recordBuffered(in.readableBytes());
+      wire.engine.telemetry.recordBuffered(in.readableBytes());
       try {
         for (ServerOp op; (op = wire.decoder.decode(in)) != null; ) {
           out.add(op);

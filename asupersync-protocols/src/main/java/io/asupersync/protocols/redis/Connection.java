@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -166,6 +167,15 @@ final class Connection extends ChannelInboundHandlerAdapter {
     } else {
       discard("connection error: " + c.getClass().getSimpleName(), c);
     }
+  }
+
+  /** A failed TLS handshake closes the channel next: name the reason before that is all we see. */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+      discard("TLS handshake failed", done.cause());
+    }
+    super.userEventTriggered(ctx, event);
   }
 
   @Override

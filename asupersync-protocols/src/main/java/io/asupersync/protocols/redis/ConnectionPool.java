@@ -150,7 +150,7 @@ final class ConnectionPool {
     }
     if (connecting.isCompletedExceptionally()) {
       connectFailed();
-      throw RedisClient.connectFailure(connecting);
+      throw Connector.connectFailure(connecting);
     }
     Connection c = connecting.join();
     lock.lock();

@@ -4,17 +4,12 @@ import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import io.asupersync.Runtime;
 import io.asupersync.Waker;
+import io.asupersync.protocols.tls.ClientTls;
 import io.asupersync.trace.TraceBuffer;
 import io.asupersync.trace.TraceKind;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.LongAccumulator;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -52,6 +46,12 @@ import org.jspecify.annotations.Nullable;
  * (sent, reply never settled; its cause is a {@link RespProtocolException} when the reply broke the
  * protocol or a {@link RedisLimits} limit, which also closes the connection).
  *
+ * <p><b>TLS.</b> With {@link Builder#tls(ClientTls)} every connection (pooled, subscriber and control)
+ * is TLS from its first byte, as {@code rediss://} and Redis' {@code tls-port} expect; the server's
+ * certificate must chain to the trusted CAs and name the host dialled (unless hostname verification is
+ * turned off in the {@link ClientTls}); the handshake (AUTH included) is sent only once TLS is up, and a
+ * failed TLS handshake fails the connection with {@link RedisConnectionException}.
+ *
  * <p><b>Observability.</b> Every call is traced as one {@link TraceKind#CLIENT_CALL} event into the
  * runtime's trace (attributes {@code protocol}, {@code operation} = the command name, {@code result});
  * arguments and credentials are never traced. Counters per command and result: {@link #stats()}.
@@ -62,28 +62,17 @@ public final class RedisClient implements AutoCloseable {
   private static final int MAX_COUNTED_NAMES = 512;
 
   private final TraceBuffer trace;
-  private final String host;
-  private final int port;
-  private final @Nullable String username;
-  private final byte @Nullable [] password;
-  private final int database;
-  private final boolean resp3;
-  private final @Nullable String clientName;
   final RedisLimits limits;
   final Duration settleTimeout;
-  private final Duration connectTimeout;
   private final @Nullable Consumer<RespValue.PushReply> pushListener;
   private final EventLoopGroup group;
   private final boolean ownGroup;
-  private final Bootstrap bootstrap;
+  private final Connector connector;
   private final ConnectionPool pool;
   private final ScheduledFuture<?> maintenance;
-  private final AtomicLong connectionIds = new AtomicLong();
   private final ConcurrentHashMap<String, AtomicLongArray> counters = new ConcurrentHashMap<>();
   private final AtomicLong pushes = new AtomicLong();
   private final AtomicLong deliveries = new AtomicLong();
-  private final LongAccumulator peakBuffered = new LongAccumulator(Math::max, 0);
-  private final LongAccumulator peakAllocated = new LongAccumulator(Math::max, 0);
   private final Set<Connection> unpooled = ConcurrentHashMap.newKeySet();
   private final Set<RedisSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private @Nullable CompletableFuture<Connection> control;
@@ -91,25 +80,13 @@ public final class RedisClient implements AutoCloseable {
 
   private RedisClient(Builder b) {
     this.trace = b.runtime.trace();
-    this.host = b.host;
-    this.port = b.port;
-    this.username = b.username;
-    this.password = b.password;
-    this.database = b.database;
-    this.resp3 = b.resp3;
-    this.clientName = b.clientName;
     this.limits = b.limits;
     this.settleTimeout = b.settleTimeout;
-    this.connectTimeout = b.connectTimeout;
     this.pushListener = b.pushListener;
     this.ownGroup = b.group == null;
     this.group = b.group != null ? b.group : new MultiThreadIoEventLoopGroup(b.ioThreads, NioIoHandler.newFactory());
-    this.bootstrap = new Bootstrap()
-        .group(group)
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_KEEPALIVE, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+    this.connector = new Connector(this, group, b.host, b.port, b.username, b.password, b.database, b.resp3,
+        b.clientName, b.tls, b.connectTimeout, b.limits);
     this.pool = new ConnectionPool(this, b.minConnections, b.maxConnections, b.idleTimeout, b.maxLifetime,
         b.healthCheckOnAcquire, b.healthCheckInterval);
     long shortest = Math.min(b.idleTimeout.toNanos(), b.maxLifetime.toNanos());
@@ -522,112 +499,11 @@ public final class RedisClient implements AutoCloseable {
 
   /** Opens and hands back a connection that completed its handshake; not yet in any pool. */
   CompletableFuture<Connection> connect() {
-    CompletableFuture<Connection> result = new CompletableFuture<>();
-    if (closed) {
-      result.completeExceptionally(new RedisConnectionException("client closed", null));
-      return result;
-    }
-    RespFrameDecoder decoder = new RespFrameDecoder(limits, peakBuffered, peakAllocated);
-    Connection conn = new Connection(this, connectionIds.incrementAndGet());
-    ChannelFuture cf;
-    try {
-      cf = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
-        @Override
-        protected void initChannel(Channel ch) {
-          ch.pipeline().addLast(decoder, conn);
-        }
-      }).connect(host, port);
-    } catch (RuntimeException e) {
-      result.completeExceptionally(new RedisConnectionException("cannot connect to " + host + ":" + port, e));
-      return result;
-    }
-    conn.attach(cf.channel());
-    cf.addListener(f -> {
-      if (!f.isSuccess()) {
-        result.completeExceptionally(new RedisConnectionException("cannot connect to " + host + ":" + port, f.cause()));
-        return;
-      }
-      Call hello = handshake();
-      hello.listener = done -> finishHandshake(conn, done, result);
-      conn.submit(hello);
-      cf.channel().eventLoop().schedule(() -> {
-        if (!result.isDone()) {
-          conn.discard("handshake not answered within " + connectTimeout, null);
-        }
-      }, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    });
-    return result;
+    return connector.connect();
   }
 
-  private Call handshake() {
-    List<RedisCommand> commands = new ArrayList<>();
-    if (resp3) {
-      List<Object> hello = new ArrayList<>(List.of("3"));
-      if (password != null) {
-        hello.add("AUTH");
-        hello.add(username == null ? "default" : username);
-        hello.add(password);
-      }
-      if (clientName != null) {
-        hello.add("SETNAME");
-        hello.add(clientName);
-      }
-      commands.add(RedisCommand.of("HELLO", hello.toArray()));
-    } else {
-      if (password != null) {
-        commands.add(username == null ? RedisCommand.of("AUTH", (Object) password) : RedisCommand.of("AUTH", username, password));
-      }
-      if (clientName != null) {
-        commands.add(RedisCommand.of("CLIENT", "SETNAME", clientName));
-      }
-      commands.add(RedisCommand.of("CLIENT", "ID"));
-    }
-    if (database != 0) {
-      commands.add(RedisCommand.of("SELECT", database));
-    }
-    return new Call("CONNECT", commands, 0, 0);
-  }
-
-  private void finishHandshake(Connection conn, Call done, CompletableFuture<Connection> result) {
-    if (done.state() != Call.DONE) {
-      result.completeExceptionally(new RedisConnectionException("connection handshake failed", done.failure()));
-      return;
-    }
-    for (int i = 0; i < done.replies().size(); i++) {
-      RespValue reply = done.replies().get(i);
-      if (reply instanceof RespValue.ErrorReply error) {
-        // The error names what was refused (WRONGPASS, NOAUTH, ...), never the credentials sent.
-        conn.discard("handshake refused", null);
-        result.completeExceptionally(new RedisConnectionException("connection handshake refused",
-            new RedisServerException(done.commands.get(i).name(), error)));
-        return;
-      }
-      if (reply instanceof RespValue.MapReply hello) {
-        RespValue id = hello.entries().get(RespValue.BulkString.of("id"));
-        if (id == null) {
-          id = hello.entries().get(new RespValue.SimpleString("id"));
-        }
-        if (id instanceof RespValue.IntegerReply n) {
-          conn.serverId = n.value();
-        }
-      } else if (done.commands.get(i).name().equals("CLIENT") && reply instanceof RespValue.IntegerReply n) {
-        conn.serverId = n.value();
-      }
-    }
-    if (!result.complete(conn)) {
-      conn.discard("handshake finished too late", null);
-    }
-  }
-
-  static RedisException connectFailure(CompletableFuture<Connection> failed) {
-    try {
-      failed.join();
-      return new RedisConnectionException("connection failed", null);
-    } catch (java.util.concurrent.CompletionException e) {
-      return e.getCause() instanceof RedisException re ? re : new RedisConnectionException("connection failed", e.getCause());
-    } catch (java.util.concurrent.CancellationException e) {
-      return new RedisConnectionException("connection cancelled", e);
-    }
+  boolean isClosed() {
+    return closed;
   }
 
   /** Waits for an unpooled connection; one that comes up after the caller was cancelled is closed. */
@@ -646,7 +522,7 @@ public final class RedisClient implements AutoCloseable {
       throw e;
     }
     if (connecting.isCompletedExceptionally()) {
-      throw connectFailure(connecting);
+      throw Connector.connectFailure(connecting);
     }
     return connecting.join();
   }
@@ -773,12 +649,12 @@ public final class RedisClient implements AutoCloseable {
 
   /** The largest cumulation buffer any connection's decoder held, in bytes. */
   long peakBufferedBytes() {
-    return peakBuffered.get();
+    return connector.peakBuffered.get();
   }
 
   /** The most bytes any one connection's decoder allocated for values. */
   long peakAllocatedBytes() {
-    return peakAllocated.get();
+    return connector.peakAllocated.get();
   }
 
   /**
@@ -804,6 +680,7 @@ public final class RedisClient implements AutoCloseable {
     private boolean healthCheckOnAcquire;
     private @Nullable Duration healthCheckInterval = Duration.ofSeconds(30);
     private Duration connectTimeout = Duration.ofSeconds(10);
+    private @Nullable ClientTls tls;
     private Duration settleTimeout = Duration.ofSeconds(5);
     private @Nullable Consumer<RespValue.PushReply> pushListener;
     private int ioThreads = 1;
@@ -900,7 +777,16 @@ public final class RedisClient implements AutoCloseable {
       return this;
     }
 
-    /** TCP connect and handshake each bounded by this. */
+    /**
+     * Connects with TLS ({@code rediss://}): the server's certificate is checked by {@code value},
+     * hostname verification included unless it was turned off there.
+     */
+    public Builder tls(ClientTls value) {
+      this.tls = Objects.requireNonNull(value, "tls");
+      return this;
+    }
+
+    /** TCP connect and handshake (TLS included) each bounded by this. */
     public Builder connectTimeout(Duration value) {
       this.connectTimeout = positive(value, "connectTimeout");
       return this;

@@ -79,7 +79,15 @@ final class KafkaTestBroker {
   }
 
   String newTopic(String prefix, int partitions, Map<String, String> configs) {
-    String name = prefix + "-" + TOPICS.incrementAndGet();
+    return createTopic(prefix + "-" + TOPICS.incrementAndGet(), partitions, configs);
+  }
+
+  /** Creates the topic {@code name} and waits until the broker serves it. */
+  String createTopic(String name, int partitions) {
+    return createTopic(name, partitions, Map.of());
+  }
+
+  private String createTopic(String name, int partitions, Map<String, String> configs) {
     try {
       admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
     } catch (Exception e) {

@@ -11,6 +11,7 @@ import io.asupersync.RegionPolicy;
 import io.asupersync.Runtime;
 import io.asupersync.RuntimeSnapshot;
 import io.asupersync.TaskHandle;
+import io.asupersync.testsupport.NatsServerProcess;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import io.asupersync.trace.TraceSink;
@@ -66,7 +67,7 @@ class JetStreamCancelTests {
     AckLedger ledger = new AckLedger();
     AtomicInteger publishCancels = new AtomicInteger();
     AtomicInteger fetchCancels = new AtomicInteger();
-    try (NatsServer server = NatsServer.start("");
+    try (NatsServerProcess server = NatsServerProcess.start("");
         Runtime runtime = Runtime.builder().seed(6).traceSink(ledger).build()) {
       runtime.run(cx -> {
         try (NatsClient nats = NatsClient.builder(runtime).server(server.url()).connect(cx)) {

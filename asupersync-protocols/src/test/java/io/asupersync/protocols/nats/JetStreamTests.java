@@ -8,6 +8,7 @@ import io.asupersync.Cx;
 import io.asupersync.ObligationState;
 import io.asupersync.Runtime;
 import io.asupersync.TaskBody;
+import io.asupersync.testsupport.NatsServerProcess;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -18,12 +19,12 @@ class JetStreamTests {
 
   private static final Duration FETCH_WAIT = Duration.ofSeconds(2);
 
-  static NatsServer server;
+  static NatsServerProcess server;
   static Runtime runtime;
 
   @BeforeAll
   static void start() throws Exception {
-    server = NatsServer.start("");
+    server = NatsServerProcess.start("");
     runtime = Runtime.builder().build();
   }
 

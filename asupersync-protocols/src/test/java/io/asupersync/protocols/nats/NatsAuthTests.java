@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asupersync.Outcome;
 import io.asupersync.Runtime;
+import io.asupersync.testsupport.NatsServerProcess;
 import io.asupersync.trace.TraceEvent;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -16,14 +17,14 @@ class NatsAuthTests {
   private static final String PASSWORD = "pw-Zq81-secret";
   private static final String TOKEN = "tok-Xy77-secret";
 
-  static NatsServer passwordServer;
-  static NatsServer tokenServer;
+  static NatsServerProcess passwordServer;
+  static NatsServerProcess tokenServer;
   static Runtime runtime;
 
   @BeforeAll
   static void start() throws Exception {
-    passwordServer = NatsServer.start("authorization { user: \"alice\", password: \"" + PASSWORD + "\" }");
-    tokenServer = NatsServer.start("authorization { token: \"" + TOKEN + "\" }");
+    passwordServer = NatsServerProcess.start("authorization { user: \"alice\", password: \"" + PASSWORD + "\" }");
+    tokenServer = NatsServerProcess.start("authorization { token: \"" + TOKEN + "\" }");
     runtime = Runtime.builder().build();
   }
 

@@ -9,6 +9,7 @@ import io.asupersync.Outcome;
 import io.asupersync.Runtime;
 import io.asupersync.TaskBody;
 import io.asupersync.TaskHandle;
+import io.asupersync.testsupport.NatsServerProcess;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import java.time.Duration;
@@ -21,12 +22,12 @@ class NatsClientTests {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  static NatsServer server;
+  static NatsServerProcess server;
   static Runtime runtime;
 
   @BeforeAll
   static void start() throws Exception {
-    server = NatsServer.start("max_payload: 4096");
+    server = NatsServerProcess.start("max_payload: 4096");
     runtime = Runtime.builder().build();
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asupersync.Outcome;
 import io.asupersync.Runtime;
 import io.asupersync.TaskHandle;
+import io.asupersync.testsupport.NatsServerProcess;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,12 +16,12 @@ class NatsReconnectTests {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  NatsServer server;
+  NatsServerProcess server;
   Runtime runtime;
 
   @BeforeEach
   void start() throws Exception {
-    server = NatsServer.start("");
+    server = NatsServerProcess.start("");
     runtime = Runtime.builder().build();
   }
 

@@ -15,6 +15,7 @@ import io.asupersync.RegionPolicy;
 import io.asupersync.Runtime;
 import io.asupersync.TaskBody;
 import io.asupersync.TaskHandle;
+import io.asupersync.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,7 +86,7 @@ class RedisCancellationTests {
     Map<String, String> committed = new ConcurrentHashMap<>();
     Set<String> streamCommitted = ConcurrentHashMap.newKeySet();
     Set<String> popped = ConcurrentHashMap.newKeySet();
-    try (RedisClient client = RedisClient.builder(runtime).port(server.port).pool(0, 4)
+    try (RedisClient client = RedisClient.builder(runtime).port(server.port()).pool(0, 4)
         .settleTimeout(Duration.ofSeconds(5)).build()) {
       run(runtime, cx -> {
         List<RedisCommand> fill = new ArrayList<>();
@@ -247,9 +248,9 @@ class RedisCancellationTests {
   }
 
   private void cancelledBlockingPopKeepsItsElement(boolean resp3) throws Exception {
-    try (RedisClient client = RedisClient.builder(runtime).port(server.port).resp3(resp3)
+    try (RedisClient client = RedisClient.builder(runtime).port(server.port()).resp3(resp3)
             .settleTimeout(Duration.ofSeconds(30)).build();
-        RedisClient admin = RedisClient.builder(runtime).port(server.port).build()) {
+        RedisClient admin = RedisClient.builder(runtime).port(server.port()).build()) {
       // Cancelled while the server holds it blocked: the wait is unblocked, so the element pushed
       // afterwards is not swallowed by a pop nobody is waiting for any more.
       TaskHandle<Outcome<ListLease>> popper = runtime.spawn("popper",
@@ -284,8 +285,8 @@ class RedisCancellationTests {
   @Test
   void blockingPopCancelledAsTheElementArrivesNeverLosesIt() throws Exception {
     int rounds = 40;
-    try (RedisClient client = RedisClient.builder(runtime).port(server.port).pool(0, 2).build();
-        RedisClient admin = RedisClient.builder(runtime).port(server.port).build()) {
+    try (RedisClient client = RedisClient.builder(runtime).port(server.port()).pool(0, 2).build();
+        RedisClient admin = RedisClient.builder(runtime).port(server.port()).build()) {
       int consumed = 0;
       for (int round = 0; round < rounds; round++) {
         String element = "e" + round;

@@ -11,6 +11,7 @@ import io.asupersync.Outcome;
 import io.asupersync.RegionPolicy;
 import io.asupersync.Runtime;
 import io.asupersync.protocols.redis.RespValue.BulkString;
+import io.asupersync.testsupport.RedisServerProcess;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import java.time.Duration;
@@ -52,7 +53,7 @@ class RedisClientTests {
   }
 
   private RedisClient.Builder client() {
-    return RedisClient.builder(runtime).port(server.port);
+    return RedisClient.builder(runtime).port(server.port());
   }
 
   @Test

@@ -129,6 +129,11 @@ class RedisHostileServerTests {
     // A reply that stops mid-line: no limit is hit, so the caller's budget and then the settle timeout end it.
     try (FakeRedisServer server = new FakeRedisServer(getAnswers(Reply.of("+OK, and then nothing")));
         RedisClient client = client(server)) {
+      // Connected first, so that the short budget is spent waiting for the reply, not on the handshake.
+      run(runtime, cx -> {
+        client.set(cx, "warm", "up");
+        return null;
+      });
       Outcome<Object> outcome = runtime.run(cx -> cx.scope(RegionPolicy.FAIL_FAST,
           Budget.timeout(cx.now(), Duration.ofMillis(200)), c -> client.get(c, "k")).orThrow());
       assertThat(outcome).isInstanceOfSatisfying(Outcome.Cancelled.class,

@@ -8,6 +8,7 @@ import io.asupersync.ObligationKind;
 import io.asupersync.ObligationState;
 import io.asupersync.Runtime;
 import io.asupersync.RuntimeSnapshot;
+import io.asupersync.testsupport.RedisServerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ class RedisStreamTests {
   void readGroupDeliveriesAreAckObligationsCommittedByXack() throws Exception {
     for (boolean resp3 : List.of(false, true)) {
       String stream = "s:ack:" + resp3;
-      try (RedisClient client = RedisClient.builder(runtime).port(server.port).resp3(resp3).build()) {
+      try (RedisClient client = RedisClient.builder(runtime).port(server.port()).resp3(resp3).build()) {
         run(runtime, cx -> {
           assertThat(client.xgroupCreate(cx, stream, "g", "0")).isTrue();
           assertThat(client.xgroupCreate(cx, stream, "g", "0")).isFalse();
@@ -80,7 +81,7 @@ class RedisStreamTests {
 
   @Test
   void abortedDeliveryStaysPendingAndALaterReaderReclaimsIt() throws Exception {
-    try (RedisClient client = RedisClient.builder(runtime).port(server.port).build()) {
+    try (RedisClient client = RedisClient.builder(runtime).port(server.port()).build()) {
       String id = run(runtime, cx -> {
         client.xgroupCreate(cx, "s:abort", "g", "$");
         String added = client.xadd(cx, "s:abort", Map.of("job", "resize"));
@@ -103,7 +104,7 @@ class RedisStreamTests {
 
   @Test
   void taskEndingWithAnUnackedDeliveryIsAReportedLeakAndTheEntryStaysPending() throws Exception {
-    try (RedisClient client = RedisClient.builder(runtime).port(server.port).build()) {
+    try (RedisClient client = RedisClient.builder(runtime).port(server.port()).build()) {
       run(runtime, cx -> {
         client.xgroupCreate(cx, "s:leak", "g", "$");
         client.xadd(cx, "s:leak", Map.of("k", "v"));

@@ -59,13 +59,21 @@ public record AsupersyncNatsProperties(
     return !servers.isEmpty();
   }
 
+  /** Whether to connect with TLS: enabled, a bundle named, or a tls:// server URL. */
+  public boolean usesTls() {
+    return ssl.enabled() || ssl.bundle() != null || servers.stream().anyMatch(s -> "tls".equals(s.getScheme()));
+  }
+
   /**
-   * TLS settings.
+   * TLS settings. Connections are upgraded after the server's INFO, as NATS does it; the server's
+   * certificate must name the host connected to.
    *
-   * @param bundle Name of the SSL bundle (spring.ssl.bundle.*) to connect with TLS. Unset, plaintext
-   *     unless a server URL uses tls://.
+   * @param enabled Whether to connect with TLS, trusting the JDK's default CAs unless a bundle is set.
+   *     Implied by a bundle and by a tls:// server URL.
+   * @param bundle Name of the SSL bundle (spring.ssl.bundle.*) whose trust store verifies the server
+   *     (and whose key store, if any, is the client certificate); implies TLS.
    */
-  public record Ssl(@Nullable String bundle) {}
+  public record Ssl(@DefaultValue("false") boolean enabled, @Nullable String bundle) {}
 
   /**
    * Decoder limits.

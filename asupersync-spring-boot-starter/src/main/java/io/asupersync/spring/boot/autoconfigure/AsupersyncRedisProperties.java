@@ -59,13 +59,20 @@ public record AsupersyncRedisProperties(
     return url != null || host != null;
   }
 
+  /** Whether to connect with TLS: enabled, a bundle named, or a rediss:// url. */
+  public boolean usesTls() {
+    return ssl.enabled() || ssl.bundle() != null || (url != null && "rediss".equals(url.getScheme()));
+  }
+
   /**
-   * TLS settings.
+   * TLS settings. The server's certificate must name the host connected to.
    *
-   * @param bundle Name of the SSL bundle (spring.ssl.bundle.*) to connect with TLS. Unset, plaintext
-   *     unless the url scheme is rediss.
+   * @param enabled Whether to connect with TLS, trusting the JDK's default CAs unless a bundle is set.
+   *     Implied by a bundle and by a rediss:// url.
+   * @param bundle Name of the SSL bundle (spring.ssl.bundle.*) whose trust store verifies the server
+   *     (and whose key store, if any, is the client certificate); implies TLS.
    */
-  public record Ssl(@Nullable String bundle) {}
+  public record Ssl(@DefaultValue("false") boolean enabled, @Nullable String bundle) {}
 
   /**
    * Connection pool settings.

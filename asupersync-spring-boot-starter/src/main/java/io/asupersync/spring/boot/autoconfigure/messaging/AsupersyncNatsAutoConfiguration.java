@@ -9,10 +9,12 @@ import io.asupersync.spring.boot.autoconfigure.AsupersyncNatsProperties;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
 import java.net.URI;
 import java.util.Objects;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
@@ -21,7 +23,9 @@ import org.springframework.context.annotation.Conditional;
  * the context. The client connects while the bean is created (each server tried once, each attempt
  * bounded by {@code connect-timeout}): an application that configured NATS fails to start, naming the
  * servers, when none answers, rather than failing on its first publish. After that the client reconnects
- * on its own. Backs off when the application defines its own {@link NatsClient}.
+ * on its own. TLS when {@code ssl.enabled}, {@code ssl.bundle} or a {@code tls://} server URL says so,
+ * trusting what the bundle trusts (the JDK's CAs without a bundle), hostname verification on. Backs off
+ * when the application defines its own {@link NatsClient}.
  */
 @AutoConfiguration(after = AsupersyncAutoConfiguration.class)
 @ConditionalOnClass(NatsClient.class)
@@ -31,8 +35,12 @@ public final class AsupersyncNatsAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  NatsClient asupersyncNatsClient(Runtime runtime, AsupersyncNatsProperties properties) {
+  NatsClient asupersyncNatsClient(
+      Runtime runtime, AsupersyncNatsProperties properties, ObjectProvider<SslBundles> sslBundles) {
     NatsClient.Builder builder = builder(runtime, properties);
+    if (properties.usesTls()) {
+      builder.tls(MessagingTls.clientTls(sslBundles, properties.ssl().bundle(), "asupersync.nats.ssl.bundle"));
+    }
     try {
       return Objects.requireNonNull(runtime.run(builder::connect).orThrow());
     } catch (NatsException ex) {
@@ -40,10 +48,7 @@ public final class AsupersyncNatsAutoConfiguration {
           "asupersync.nats.servers",
           properties.servers(),
           "no NATS server accepted the connection (" + ex.reason() + "): " + ex.getMessage(),
-          ex.reason() == NatsException.Reason.AUTHORIZATION
-              ? "Check asupersync.nats.user/password or asupersync.nats.token."
-              : "Start a NATS server there (nats-server -a 127.0.0.1 -p 4222), or unset asupersync.nats.servers "
-                  + "to run without NATS.");
+          action(ex));
     } catch (RuntimeException ex) {
       throw ex;
     } catch (Exception ex) {
@@ -51,21 +56,36 @@ public final class AsupersyncNatsAutoConfiguration {
     }
   }
 
-  private static NatsClient.Builder builder(Runtime runtime, AsupersyncNatsProperties properties) {
-    if (properties.ssl().bundle() != null) {
-      throw new InvalidAsupersyncPropertyException(
-          "asupersync.nats.ssl.bundle", properties.ssl().bundle(), "the Asupersync NATS client does not speak TLS yet",
-          "Connect over plaintext (nats://) on a trusted network, or unset asupersync.nats.*.");
+  /** What to do about a failed first connect; the messages of TLS failures are the client's own. */
+  private static String action(NatsException ex) {
+    String message = String.valueOf(ex.getMessage());
+    if (ex.reason() == NatsException.Reason.AUTHORIZATION) {
+      return "Check asupersync.nats.user/password or asupersync.nats.token.";
     }
+    if (message.contains("requires TLS")) {
+      return "The server requires TLS: set asupersync.nats.ssl.bundle (or asupersync.nats.ssl.enabled=true).";
+    }
+    if (message.contains("does not offer")) {
+      return "The server does not offer TLS: enable TLS on the server, or connect in plaintext on a trusted network.";
+    }
+    if (message.contains("TLS handshake failed")) {
+      return "Check that the SSL bundle in asupersync.nats.ssl.bundle trusts the server's certificate and that "
+          + "the certificate names the host in asupersync.nats.servers.";
+    }
+    return "Start a NATS server there (nats-server -a 127.0.0.1 -p 4222), or unset asupersync.nats.servers "
+        + "to run without NATS.";
+  }
+
+  private static NatsClient.Builder builder(Runtime runtime, AsupersyncNatsProperties properties) {
     NatsClient.Builder builder = NatsClient.builder(runtime)
         .connectTimeout(properties.connectTimeout())
         .limits(NatsLimits.defaults()
             .withMaxPayload((int) properties.limits().maxPayloadSize().toBytes())
             .withMaxControlLine((int) properties.limits().maxControlLineSize().toBytes()));
     for (URI server : properties.servers()) {
-      if (!"nats".equals(server.getScheme()) || server.getHost() == null) {
+      if (!("nats".equals(server.getScheme()) || "tls".equals(server.getScheme())) || server.getHost() == null) {
         throw new InvalidAsupersyncPropertyException(
-            "asupersync.nats.servers", server, "must be a nats://host:port URL (TLS is not supported yet)",
+            "asupersync.nats.servers", server, "must be a nats://host:port or tls://host:port URL",
             "Use a value such as nats://127.0.0.1:4222.");
       }
       builder.server(server.getHost(), server.getPort() < 0 ? 4222 : server.getPort());

@@ -8,18 +8,22 @@ import io.asupersync.spring.boot.autoconfigure.AsupersyncRedisProperties;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
 /**
  * A {@link RedisClient} from {@code asupersync.redis.*} once {@code url} or {@code host} is set; closed
- * with the context. Connections are opened on demand (the pool's {@code min-idle} in the background), so
- * an unreachable server does not stop startup: calls fail with {@code RedisConnectionException}. Backs off
- * when the application defines its own {@link RedisClient}.
+ * with the context. TLS when {@code ssl.enabled}, {@code ssl.bundle} or a {@code rediss://} url says so,
+ * trusting what the bundle trusts (the JDK's CAs without a bundle), hostname verification on.
+ * Connections are opened on demand (the pool's {@code min-idle} in the background), so an unreachable
+ * server does not stop startup: calls fail with {@code RedisConnectionException}. Backs off when the
+ * application defines its own {@link RedisClient}.
  */
 @AutoConfiguration(after = AsupersyncAutoConfiguration.class)
 @ConditionalOnClass(RedisClient.class)
@@ -29,14 +33,8 @@ public final class AsupersyncRedisAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  RedisClient asupersyncRedisClient(Runtime runtime, AsupersyncRedisProperties properties) {
-    if (properties.ssl().bundle() != null || (properties.url() != null && "rediss".equals(properties.url().getScheme()))) {
-      throw new InvalidAsupersyncPropertyException(
-          properties.ssl().bundle() != null ? "asupersync.redis.ssl.bundle" : "asupersync.redis.url",
-          properties.ssl().bundle() != null ? properties.ssl().bundle() : properties.url(),
-          "the Asupersync Redis client does not speak TLS yet",
-          "Connect over plaintext (redis://) on a trusted network, or unset asupersync.redis.*.");
-    }
+  RedisClient asupersyncRedisClient(
+      Runtime runtime, AsupersyncRedisProperties properties, ObjectProvider<SslBundles> sslBundles) {
     AsupersyncRedisProperties.Limits limits = properties.limits();
     RedisClient.Builder builder = RedisClient.builder(runtime)
         .connectTimeout(properties.connectTimeout())
@@ -51,6 +49,9 @@ public final class AsupersyncRedisAutoConfiguration {
     } else {
       builder.host(hostOf(properties)).port(properties.port()).database(properties.database());
       credentials(builder, properties.username(), properties.password());
+    }
+    if (properties.usesTls()) {
+      builder.tls(MessagingTls.clientTls(sslBundles, properties.ssl().bundle(), "asupersync.redis.ssl.bundle"));
     }
     return builder.build();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asupersync.protocols.kafka.KafkaSender;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
+import io.asupersync.testsupport.Ports;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -24,7 +25,7 @@ class AsupersyncKafkaAutoConfigurationTests {
 
   @Test
   void bootstrapServersGiveASenderWithoutABrokerAtStartup() throws Exception {
-    contextRunner.withPropertyValues("asupersync.kafka.bootstrap-servers=127.0.0.1:" + ServerProcess.freePort(),
+    contextRunner.withPropertyValues("asupersync.kafka.bootstrap-servers=127.0.0.1:" + Ports.unused(),
             "asupersync.kafka.client-id=starter-test")
         .run(context -> assertThat(context).hasNotFailed().hasSingleBean(KafkaSender.class));
   }

@@ -8,11 +8,15 @@ import io.asupersync.protocols.nats.NatsMessage;
 import io.asupersync.protocols.nats.NatsSubscription;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
+import io.asupersync.testsupport.NatsServerProcess;
+import io.asupersync.testsupport.Ports;
+import io.asupersync.testsupport.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
@@ -46,7 +50,7 @@ class AsupersyncNatsAutoConfigurationTests {
 
   @Test
   void unreachableServersFailStartupNamingTheProperty() throws Exception {
-    int closed = ServerProcess.freePort();
+    int closed = Ports.unused();
     contextRunner.withPropertyValues("asupersync.nats.servers=nats://127.0.0.1:" + closed, "asupersync.nats.connect-timeout=2s")
         .run(context -> {
           assertThat(context).hasFailed();
@@ -60,9 +64,9 @@ class AsupersyncNatsAutoConfigurationTests {
 
   @Test
   void connectedClientPublishesToARealServerAndIsClosedWithTheContext() throws Exception {
-    try (ServerProcess nats = ServerProcess.start("nats-server", "-a", "127.0.0.1", "-p", "{port}")) {
+    try (NatsServerProcess nats = NatsServerProcess.start()) {
       AtomicReference<NatsClient> client = new AtomicReference<>();
-      contextRunner.withPropertyValues("asupersync.nats.servers=nats://127.0.0.1:" + nats.port).run(context -> {
+      contextRunner.withPropertyValues("asupersync.nats.servers=" + nats.url()).run(context -> {
         client.set(context.getBean(NatsClient.class));
         Runtime runtime = context.getBean(Runtime.class);
         NatsMessage received = runtime.run(cx -> {
@@ -73,6 +77,52 @@ class AsupersyncNatsAutoConfigurationTests {
         assertThat(new String(received.data(), StandardCharsets.UTF_8)).isEqualTo("hi");
       });
       assertThat(client.get().isConnected()).isFalse();
+    }
+  }
+
+  @Test
+  void sslBundleConnectsWithTlsToAServerThatRequiresIt() throws Exception {
+    TestCertificates certificates = TestCertificates.forLocalhost();
+    try (NatsServerProcess nats = NatsServerProcess.startTls(certificates, "")) {
+      contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+          .withPropertyValues(
+              "spring.ssl.bundle.pem.nats.truststore.certificate=file:" + certificates.caPem(),
+              "asupersync.nats.ssl.bundle=nats",
+              "asupersync.nats.servers=tls://127.0.0.1:" + nats.port())
+          .run(context -> {
+            NatsClient client = context.getBean(NatsClient.class);
+            NatsMessage received = context.getBean(Runtime.class).run(cx -> {
+              NatsSubscription subscription = client.subscribe(cx, "starter.tls");
+              client.publish(cx, "starter.tls", "secret".getBytes(StandardCharsets.UTF_8));
+              return subscription.next(cx, Duration.ofSeconds(10));
+            }).orThrow();
+            assertThat(new String(received.data(), StandardCharsets.UTF_8)).isEqualTo("secret");
+          });
+    }
+  }
+
+  @Test
+  void serverThatRequiresTlsFailsAPlaintextStartupWithAHint() throws Exception {
+    try (NatsServerProcess nats = NatsServerProcess.startTls(TestCertificates.forLocalhost(), "")) {
+      contextRunner.withPropertyValues("asupersync.nats.servers=" + nats.url()).run(context -> {
+        assertThat(context).hasFailed();
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+        assertThat(root).isInstanceOfSatisfying(InvalidAsupersyncPropertyException.class,
+            invalid -> assertThat(invalid.action()).contains("asupersync.nats.ssl.bundle"));
+      });
+    }
+  }
+
+  @Test
+  void tlsWithoutABundleTrustsOnlyTheJdksCas() throws Exception {
+    try (NatsServerProcess nats = NatsServerProcess.startTls(TestCertificates.forLocalhost(), "")) {
+      contextRunner.withPropertyValues("asupersync.nats.servers=" + nats.url(), "asupersync.nats.ssl.enabled=true")
+          .run(context -> {
+            assertThat(context).hasFailed();
+            Throwable root = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+            assertThat(root).isInstanceOfSatisfying(InvalidAsupersyncPropertyException.class,
+                invalid -> assertThat(invalid.getMessage()).contains("TLS handshake failed"));
+          });
     }
   }
 }

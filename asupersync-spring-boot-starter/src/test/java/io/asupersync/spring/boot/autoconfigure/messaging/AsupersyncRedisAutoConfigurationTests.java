@@ -3,12 +3,18 @@ package io.asupersync.spring.boot.autoconfigure.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asupersync.Runtime;
+import io.asupersync.Outcome;
 import io.asupersync.protocols.redis.RedisClient;
+import io.asupersync.protocols.redis.RedisConnectionException;
 import io.asupersync.protocols.redis.RespValue;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
+import io.asupersync.testsupport.Ports;
+import io.asupersync.testsupport.RedisServerProcess;
+import io.asupersync.testsupport.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
@@ -26,7 +32,7 @@ class AsupersyncRedisAutoConfigurationTests {
 
   @Test
   void hostAloneGivesAClientWithoutConnectingAtStartup() throws Exception {
-    contextRunner.withPropertyValues("asupersync.redis.host=127.0.0.1", "asupersync.redis.port=" + ServerProcess.freePort())
+    contextRunner.withPropertyValues("asupersync.redis.host=127.0.0.1", "asupersync.redis.port=" + Ports.unused())
         .run(context -> assertThat(context).hasNotFailed().hasSingleBean(RedisClient.class));
   }
 
@@ -47,21 +53,55 @@ class AsupersyncRedisAutoConfigurationTests {
   }
 
   @Test
-  void tlsUrlFailsStartupNamingTheProperty() {
-    contextRunner.withPropertyValues("asupersync.redis.url=rediss://127.0.0.1:6380").run(context -> {
-      assertThat(context).hasFailed();
-      Throwable root = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
-      assertThat(root).isInstanceOf(InvalidAsupersyncPropertyException.class);
-      assertThat(((InvalidAsupersyncPropertyException) root).property()).isEqualTo("asupersync.redis.url");
-    });
+  void unknownSslBundleFailsStartupNamingTheProperty() {
+    contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+        .withPropertyValues("asupersync.redis.url=rediss://127.0.0.1:6380", "asupersync.redis.ssl.bundle=missing")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          Throwable root = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+          assertThat(root).isInstanceOf(InvalidAsupersyncPropertyException.class);
+          assertThat(((InvalidAsupersyncPropertyException) root).property()).isEqualTo("asupersync.redis.ssl.bundle");
+        });
+  }
+
+  @Test
+  void sslBundleConnectsWithTlsToARealServerByHostOrRedissUrl() throws Exception {
+    TestCertificates certificates = TestCertificates.forLocalhost();
+    try (RedisServerProcess redis = RedisServerProcess.startTls(certificates, "--requirepass", "s3cret")) {
+      ApplicationContextRunner withBundle = contextRunner
+          .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+          .withPropertyValues(
+              "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + certificates.caPem(),
+              "asupersync.redis.ssl.bundle=redis");
+      withBundle.withPropertyValues("asupersync.redis.host=127.0.0.1", "asupersync.redis.port=" + redis.port(),
+              "asupersync.redis.password=s3cret")
+          .run(context -> assertThat(incr(context)).isEqualTo(1L));
+      withBundle.withPropertyValues("asupersync.redis.url=rediss://:s3cret@127.0.0.1:" + redis.port() + "/0")
+          .run(context -> assertThat(incr(context)).isEqualTo(2L));
+    }
+  }
+
+  @Test
+  void tlsWithoutABundleTrustsOnlyTheJdksCas() throws Exception {
+    try (RedisServerProcess redis = RedisServerProcess.startTls(TestCertificates.forLocalhost())) {
+      contextRunner.withPropertyValues("asupersync.redis.url=rediss://127.0.0.1:" + redis.port()).run(context -> {
+        Outcome<Long> outcome = context.getBean(Runtime.class)
+            .run(cx -> context.getBean(RedisClient.class).incr(cx, "never"));
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Err.class,
+            err -> assertThat(err.error()).isInstanceOf(RedisConnectionException.class));
+      });
+    }
+  }
+
+  private static long incr(org.springframework.context.ApplicationContext context) throws Exception {
+    RedisClient client = context.getBean(RedisClient.class);
+    return context.getBean(Runtime.class).run(cx -> client.incr(cx, "starter-tls-counter")).orThrow();
   }
 
   @Test
   void urlWithPasswordAndDatabaseReachesARealServer() throws Exception {
-    try (ServerProcess redis = ServerProcess.start(
-        "redis-server", "--port", "{port}", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-        "--requirepass", "s3cret")) {
-      contextRunner.withPropertyValues("asupersync.redis.url=redis://:s3cret@127.0.0.1:" + redis.port + "/3")
+    try (RedisServerProcess redis = RedisServerProcess.start("--requirepass", "s3cret")) {
+      contextRunner.withPropertyValues("asupersync.redis.url=redis://:s3cret@127.0.0.1:" + redis.port() + "/3")
           .run(context -> {
             RedisClient client = context.getBean(RedisClient.class);
             Runtime runtime = context.getBean(Runtime.class);

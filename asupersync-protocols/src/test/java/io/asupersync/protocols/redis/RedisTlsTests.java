@@ -1,0 +1,106 @@
+package io.asupersync.protocols.redis;
+
+import static io.asupersync.protocols.redis.RedisTests.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asupersync.Outcome;
+import io.asupersync.Runtime;
+import io.asupersync.protocols.tls.ClientTls;
+import io.asupersync.testsupport.RedisServerProcess;
+import io.asupersync.testsupport.TestCertificates;
+import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Against a real redis-server that serves TLS only, with hostname verification on in every client. */
+class RedisTlsTests {
+
+  private static TestCertificates certificates;
+  private static RedisServerProcess server;
+  private Runtime runtime;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    certificates = TestCertificates.forLocalhost();
+    server = RedisServerProcess.startTls(certificates, "--requirepass", "tls-secret");
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void startRuntime() {
+    runtime = Runtime.builder().build();
+  }
+
+  @AfterEach
+  void stopRuntime() {
+    runtime.close();
+  }
+
+  private RedisClient.Builder client(ClientTls tls) {
+    return RedisClient.builder(runtime).host("127.0.0.1").port(server.port()).password("tls-secret").tls(tls);
+  }
+
+  @Test
+  void commandsPipelinesAndPubSubRunOverTls() throws Exception {
+    ClientTls tls = ClientTls.builder().trustPem(certificates.caPem()).build();
+    try (RedisClient client = client(tls).build()) {
+      run(runtime, cx -> {
+        client.set(cx, "tls:k", "over tls");
+        assertThat(client.get(cx, "tls:k")).isEqualTo("over tls");
+        assertThat(client.pipeline(cx, java.util.List.of(
+                RedisCommand.of("INCR", "tls:n"), RedisCommand.of("INCR", "tls:n"))))
+            .containsExactly(new RespValue.IntegerReply(1), new RespValue.IntegerReply(2));
+        try (RedisSubscription sub = client.subscriber(cx)) {
+          sub.subscribe(cx, "tls:ch");
+          client.command(cx, "PUBLISH", "tls:ch", "hello");
+          assertThat(sub.receive(cx).text()).isEqualTo("hello");
+        }
+        return null;
+      });
+    }
+  }
+
+  @Test
+  void certificateThatDoesNotNameTheHostDialledIsRefused() throws Exception {
+    TestCertificates elsewhere = TestCertificates.forHost("redis.example.com");
+    try (RedisServerProcess other = RedisServerProcess.startTls(elsewhere);
+        RedisClient client = RedisClient.builder(runtime).host("127.0.0.1").port(other.port())
+            .tls(ClientTls.builder().trustPem(elsewhere.caPem()).build()).build()) {
+      assertRefusedInTheHandshake(runtime.run(cx -> client.get(cx, "k")));
+    }
+  }
+
+  @Test
+  void serverCertificateFromAnUntrustedCaIsRefused() throws Exception {
+    ClientTls trustsAnotherCa = ClientTls.builder().trustPem(TestCertificates.forLocalhost().caPem()).build();
+    try (RedisClient client = client(trustsAnotherCa).build()) {
+      assertRefusedInTheHandshake(runtime.run(cx -> client.get(cx, "k")));
+    }
+  }
+
+  private static void assertRefusedInTheHandshake(Outcome<?> outcome) {
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Err.class, err -> {
+      assertThat(err.error()).isInstanceOf(RedisConnectionException.class);
+      causedByTheHandshake(err.error());
+    });
+  }
+
+  /** The TLS handshake failed: an {@link SSLHandshakeException} is in the cause chain. */
+  static void causedByTheHandshake(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SSLHandshakeException) {
+        return;
+      }
+    }
+    throw new AssertionError("no SSLHandshakeException in the causes of " + error, error);
+  }
+}

@@ -1,0 +1,96 @@
+package io.asupersync.testsupport;
+
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * A fresh test CA and a server certificate it issued, written as PEM files (the key unencrypted
+ * PKCS#8) into a temporary directory, for servers and clients that take files: redis-server's
+ * {@code --tls-*-file}, nats-server's {@code tls {}} block, a Spring {@code spring.ssl.bundle.pem.*}.
+ * ECDSA P-256, valid from yesterday to tomorrow.
+ */
+public final class TestCertificates {
+  private final Path dir;
+  private final Path ca;
+  private final Path serverChain;
+  private final Path serverKey;
+
+  private TestCertificates(Path dir, Path ca, Path serverChain, Path serverKey) {
+    this.dir = dir;
+    this.ca = ca;
+    this.serverChain = serverChain;
+    this.serverKey = serverKey;
+  }
+
+  /** A server certificate for {@code localhost} and {@code 127.0.0.1}. */
+  public static TestCertificates forLocalhost() {
+    return issue("localhost", true);
+  }
+
+  /**
+   * A server certificate that names only the host {@code dnsName} (no IP address): a client that dials
+   * 127.0.0.1 or localhost with hostname verification must refuse it.
+   */
+  public static TestCertificates forHost(String dnsName) {
+    return issue(dnsName, false);
+  }
+
+  private static TestCertificates issue(String dnsName, boolean loopbackIp) {
+    try {
+      Instant now = Instant.now();
+      CertificateBuilder base = new CertificateBuilder()
+          .ecp256()
+          .notBefore(now.minus(1, ChronoUnit.DAYS))
+          .notAfter(now.plus(1, ChronoUnit.DAYS));
+      X509Bundle ca = base.copy().subject("CN=Asupersync Test CA").setIsCertificateAuthority(true).buildSelfSigned();
+      CertificateBuilder leaf = base.copy().subject("CN=" + dnsName).addSanDnsName(dnsName).addExtendedKeyUsageServerAuth();
+      if (loopbackIp) {
+        leaf.addSanIpAddress("127.0.0.1");
+      }
+      X509Bundle server = leaf.buildIssuedBy(ca);
+      Path dir = Files.createTempDirectory("asupersync-certs");
+      dir.toFile().deleteOnExit();
+      return new TestCertificates(
+          dir,
+          write(dir, "ca.pem", ca.getRootCertificatePEM()),
+          write(dir, "server-chain.pem", server.getCertificatePathPEM()),
+          write(dir, "server-key.pem", server.getPrivateKeyPEM()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot issue test certificates", e);
+    }
+  }
+
+  private static Path write(Path dir, String name, String pem) throws IOException {
+    Path file = Files.writeString(dir.resolve(name), pem);
+    file.toFile().deleteOnExit();
+    return file;
+  }
+
+  /** The CA certificate (PEM) that clients should trust. */
+  public Path caPem() {
+    return ca;
+  }
+
+  /** The server certificate chain (PEM, leaf first). */
+  public Path serverChainPem() {
+    return serverChain;
+  }
+
+  /** The server's private key (PEM, unencrypted PKCS#8). */
+  public Path serverKeyPem() {
+    return serverKey;
+  }
+
+  /** The directory holding the files. */
+  public Path dir() {
+    return dir;
+  }
+}

@@ -38,6 +38,7 @@ final class BlockingCall<T> {
   private boolean withdrawn;
   private @Nullable T value;
   private @Nullable Throwable failure;
+  private @Nullable Runnable then;
 
   private BlockingCall(Call<T> call, Waker waiter) {
     this.call = call;
@@ -63,14 +64,33 @@ final class BlockingCall<T> {
     } catch (Throwable e) {
       f = e;
     }
+    Runnable next;
     synchronized (this) {
       thread = null;
       Thread.interrupted(); // a withdrawal that came too late must not outlive the call
       value = v;
       failure = f;
       done = true;
+      next = then;
     }
     waiter.wake();
+    if (next != null) {
+      next.run();
+    }
+  }
+
+  /**
+   * Runs {@code action} once the call has returned: at once if it has, else on the call's thread right
+   * after it returns (no interrupt reaches it there). For a caller that leaves before the call ended.
+   */
+  void whenDone(Runnable action) {
+    synchronized (this) {
+      if (!done) {
+        then = action;
+        return;
+      }
+    }
+    action.run();
   }
 
   synchronized boolean isDone() {

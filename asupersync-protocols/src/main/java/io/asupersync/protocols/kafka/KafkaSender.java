@@ -225,9 +225,14 @@ public final class KafkaSender<K, V> implements AutoCloseable {
         withdrawn(send);
         throw e;
       }
-      if (handOver.isDone()) {
-        absorb(send, handOver);
-      }
+      // Handed over; or, if kafka-clients ignored the interrupt past the grace, settled once it returns.
+      handOver.whenDone(() -> {
+        if (handOver.endedByWithdrawal()) {
+          withdrawn(send);
+        } else {
+          absorb(send, handOver);
+        }
+      });
       if (send.releaseCaller()) {
         counters.cancelledAfterHandOver.increment();
         trace(send, "send", "cancelled-pending", Map.of());

@@ -53,7 +53,15 @@ final class Wire extends ChannelInboundHandlerAdapter {
 
   void attach(Channel ch) {
     this.channel = ch;
-    ch.closeFuture().addListener(f -> reportLost());
+    // Netty completes the close future before it fails the connect future: report one task later, so
+    // the connect failure (set by the connect listener) is the cause reported, not "closed".
+    ch.closeFuture().addListener(f -> {
+      if (ch.eventLoop().isShuttingDown()) {
+        reportLost();
+      } else {
+        ch.eventLoop().execute(this::reportLost);
+      }
+    });
   }
 
   Channel channel() {

@@ -10,6 +10,7 @@ import io.asupersync.Runtime;
 import io.asupersync.TaskBody;
 import io.asupersync.TaskHandle;
 import io.asupersync.testsupport.NatsServerProcess;
+import io.asupersync.testsupport.Ports;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import java.time.Duration;
@@ -47,6 +48,17 @@ class NatsClientTests {
 
   static NatsClient connect(Cx cx) throws NatsException {
     return NatsClient.builder(runtime).server(server.url()).connect(cx);
+  }
+
+  @Test
+  void refusedConnectionIsReportedAsSuchNotAsAFailedHandshake() {
+    int port = Ports.unused();
+    Outcome<NatsClient> outcome = runtime.run(cx -> NatsClient.builder(runtime).server("127.0.0.1", port).connect(cx));
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Err.class, err -> assertThat(err.error())
+        .isInstanceOfSatisfying(NatsException.class, e -> {
+          assertThat(e.reason()).isEqualTo(NatsException.Reason.CONNECT_FAILED);
+          assertThat(e).hasMessageContaining("cannot connect to").hasMessageContaining(String.valueOf(port));
+        }));
   }
 
   @Test

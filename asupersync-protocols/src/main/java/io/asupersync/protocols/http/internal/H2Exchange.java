@@ -12,7 +12,9 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** An HTTP/2 exchange: frames on the stream's child channel, whose writability follows flow control. */
 final class H2Exchange extends Exchange {
@@ -62,20 +64,31 @@ final class H2Exchange extends Exchange {
     if (headOnly || bytes.length > 0) {
       h.setLong("content-length", bytes.length);
     }
-    if (noData && trailers.isEmpty()) {
+    // The frames are built here (task thread) and written in one event-loop task: one hop per
+    // response instead of one per frame; the connection's flush consolidation merges the flushes of
+    // the streams answered in the same loop pass.
+    if (channel.eventLoop().inEventLoop()) {
+      writeFull(h, noData ? null : bytes, trailers);
+    } else {
+      channel.eventLoop().execute(() -> writeFull(h, noData ? null : bytes, trailers));
+    }
+  }
+
+  private void writeFull(Http2Headers h, byte @Nullable [] bytes, HttpHeaders trailers) {
+    ChannelFuture last;
+    if (bytes == null && trailers.isEmpty()) {
       // trailers-only form: one HEADERS frame with END_STREAM
-      done(channel.writeAndFlush(new DefaultHttp2HeadersFrame(h, true)));
-      return;
-    }
-    channel.write(new DefaultHttp2HeadersFrame(h, false));
-    if (!noData) {
-      if (trailers.isEmpty()) {
-        done(channel.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), true)));
-        return;
+      last = channel.write(new DefaultHttp2HeadersFrame(h, true));
+    } else {
+      channel.write(new DefaultHttp2HeadersFrame(h, false));
+      last =
+          bytes == null ? null : channel.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), trailers.isEmpty()));
+      if (!trailers.isEmpty()) {
+        last = channel.write(new DefaultHttp2HeadersFrame(fields(trailers, new DefaultHttp2Headers()), true));
       }
-      channel.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), false));
     }
-    done(channel.writeAndFlush(new DefaultHttp2HeadersFrame(fields(trailers, new DefaultHttp2Headers()), true)));
+    channel.flush();
+    done(Objects.requireNonNull(last));
   }
 
   @Override

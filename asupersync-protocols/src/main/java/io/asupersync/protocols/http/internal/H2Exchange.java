@@ -12,7 +12,6 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -75,20 +74,17 @@ final class H2Exchange extends Exchange {
   }
 
   private void writeFull(Http2Headers h, byte @Nullable [] bytes, HttpHeaders trailers) {
-    ChannelFuture last;
-    if (bytes == null && trailers.isEmpty()) {
-      // trailers-only form: one HEADERS frame with END_STREAM
-      last = channel.write(new DefaultHttp2HeadersFrame(h, true));
-    } else {
-      channel.write(new DefaultHttp2HeadersFrame(h, false));
-      last =
-          bytes == null ? null : channel.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), trailers.isEmpty()));
-      if (!trailers.isEmpty()) {
-        last = channel.write(new DefaultHttp2HeadersFrame(fields(trailers, new DefaultHttp2Headers()), true));
-      }
+    boolean endWithData = trailers.isEmpty();
+    // without body and trailers: the trailers-only form, one HEADERS frame with END_STREAM
+    ChannelFuture last = channel.write(new DefaultHttp2HeadersFrame(h, bytes == null && endWithData));
+    if (bytes != null) {
+      last = channel.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), endWithData));
+    }
+    if (!endWithData) {
+      last = channel.write(new DefaultHttp2HeadersFrame(fields(trailers, new DefaultHttp2Headers()), true));
     }
     channel.flush();
-    done(Objects.requireNonNull(last));
+    done(last);
   }
 
   @Override

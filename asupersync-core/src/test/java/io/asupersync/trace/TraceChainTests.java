@@ -88,6 +88,52 @@ class TraceChainTests {
   }
 
   @Test
+  void concurrentRecordersFormOneUnbrokenChain() throws Exception {
+    TraceBuffer shared = new TraceBuffer(10_000, Instant::now, TraceSink.discard());
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      String name = "t" + t;
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < 2_000; i++) {
+                      shared.record(TraceKind.USER, i, 1, 0, Map.of("thread", name));
+                    }
+                  }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    List<TraceEvent> events = shared.events();
+    assertThat(events).hasSize(8_000);
+    assertThat(events).extracting(TraceEvent::sequence).isSorted().doesNotHaveDuplicates();
+    assertThat(events).extracting(TraceEvent::time).isSorted();
+    assertThat(shared.verify().valid()).isTrue();
+    assertThat(shared.dropped()).isZero();
+  }
+
+  @Test
+  void aWindowReadWhileRecordersOverwriteTheRingStillVerifies() throws Exception {
+    TraceBuffer small = new TraceBuffer(32, Instant::now, TraceSink.discard());
+    Thread writer =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  for (int i = 0; i < 50_000; i++) {
+                    small.record(TraceKind.USER, i, 1, 0, Map.of());
+                  }
+                });
+    while (writer.isAlive()) {
+      List<TraceEvent> window = small.events();
+      assertThat(TraceChain.verify(window, null).valid()).isTrue();
+    }
+    writer.join();
+    assertThat(small.events()).hasSize(32);
+    assertThat(small.dropped()).isEqualTo(50_000 - 32);
+  }
+
+  @Test
   void sinkReceivesEveryEventInOrderAndAFaultySinkIsIsolated() {
     List<Long> seen = new ArrayList<>();
     TraceBuffer withSink = new TraceBuffer(8, Instant::now, e -> {

@@ -26,8 +26,10 @@ import java.time.Duration;
  * @param maxPendingControlFrames queued control frames (SETTINGS and PING acks, RST_STREAM) before the
  *     connection is closed as a flood, default 10,000
  * @param maxHpackTableBytes largest HPACK dynamic table we keep for the peer's encoder, default 1 MiB
- * @param maxHpackStringBytes largest decoded HPACK string, default 256 KiB; Netty's decoder also bounds
- *     every string by {@code maxHeaderListBytes}, so the effective cap is the smaller of the two
+ * @param maxHpackStringBytes largest decoded HPACK string (a header name or value), default 256 KiB: a
+ *     longer one gets 431 on its stream, the connection goes on (the block was decoded in full, so the
+ *     HPACK table stays consistent); Netty's decoder also bounds every string by {@code
+ *     maxHeaderListBytes}, so the effective cap is the smaller of the two
  * @param maxBodyBytes request body size on one stream, default 16 MiB (413 when declared larger, the
  *     body read fails with 413 when it grows larger)
  */

@@ -38,7 +38,10 @@ public enum RejectionReason {
   FLOOD(true),
   /** HTTP/2 stream over the concurrent stream limit: RST_STREAM REFUSED_STREAM. */
   STREAM_REFUSED(true),
-  /** HTTP/2 header list over SETTINGS_MAX_HEADER_LIST_SIZE: 431 (or RST_STREAM / GOAWAY when far over). */
+  /**
+   * HTTP/2 header list over SETTINGS_MAX_HEADER_LIST_SIZE: 431 (or RST_STREAM / GOAWAY when far over);
+   * also a decoded header name or value over {@code maxHpackStringBytes}: 431 on that stream.
+   */
   HEADER_LIST_TOO_LARGE(true),
   /** HTTP/2 HPACK violation (table size, bad encoding): GOAWAY COMPRESSION_ERROR. */
   COMPRESSION_ERROR(false),

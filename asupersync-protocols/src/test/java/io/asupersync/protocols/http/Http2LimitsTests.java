@@ -185,6 +185,27 @@ class Http2LimitsTests extends ServerTestSupport {
   }
 
   @Test
+  void headerValueOverTheHpackStringLimitGets431OnItsStream() throws Exception {
+    AsupersyncServer server =
+        start(b -> b.http2Limits(Http2Limits.defaults().withMaxHeaderListBytes(64 * 1024).withMaxHpackStringBytes(1024)).get("/ok", OK));
+    try (H2Wire h2 = H2Wire.connect(server.cleartextPort())) {
+      Http2Headers h = H2Wire.get("/ok");
+      h.add("x-big", "sekrit" + "v".repeat(2000));
+      h2.headers(1, h, true);
+      H2Wire.Frame answer = h2.await(f -> f.stream() == 1);
+      assertThat(answer.type()).isEqualTo(H2Wire.HEADERS);
+      assertThat(h2.decode(answer).status().toString()).isEqualTo("431");
+      // well under the header list limit: only the string limit refused it
+      h2.headers(3, H2Wire.get("/ok").add("x-fine", "v".repeat(1000)), true);
+      assertThat(h2.response(3).status()).isEqualTo(200);
+    }
+    assertCounted(server, RejectionReason.HEADER_LIST_TOO_LARGE);
+    assertThat(events(TraceKind.LIMIT_EXCEEDED)).anyMatch(e -> e.attributes().get("limit").equals("maxHpackStringBytes=1024"));
+    assertThat(runtime.trace().events().toString()).doesNotContain("sekrit");
+    stillServesH2(server);
+  }
+
+  @Test
   void missingPseudoHeaderGetsProtocolError() throws Exception {
     AsupersyncServer server = server();
     try (H2Wire h2 = H2Wire.connect(server.cleartextPort())) {

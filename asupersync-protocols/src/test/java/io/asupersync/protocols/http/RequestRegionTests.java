@@ -52,6 +52,34 @@ class RequestRegionTests extends ServerTestSupport {
       };
 
   @Test
+  void accessEventCarriesTheRequestTaskAndRegion() throws Exception {
+    Queue<long[]> seen = new ConcurrentLinkedQueue<>();
+    AsupersyncServer server =
+        start(
+            b ->
+                b.get(
+                    "/ids",
+                    (cx, request) -> {
+                      seen.add(new long[] {cx.taskId(), cx.regionId()});
+                      return HttpResponse.ok("ids");
+                    }));
+    try (RawHttp1 c = RawHttp1.connect(server.cleartextPort())) {
+      assertThat(c.get("/ids").status()).isEqualTo(200);
+    }
+    try (H2Wire h2 = H2Wire.connect(server.cleartextPort())) {
+      h2.headers(1, H2Wire.get("/ids"), true);
+      assertThat(h2.response(1).status()).isEqualTo(200);
+    }
+    await("two access events", () -> events(TraceKind.ACCESS).size() == 2);
+    List<long[]> ids = List.copyOf(seen);
+    assertThat(ids).hasSize(2).allMatch(id -> id[0] > 0 && id[1] > 0);
+    assertThat(ids.get(0)[1]).isNotEqualTo(ids.get(1)[1]);
+    assertThat(events(TraceKind.ACCESS))
+        .extracting(e -> e.taskId() + "/" + e.regionId())
+        .containsExactly(ids.get(0)[0] + "/" + ids.get(0)[1], ids.get(1)[0] + "/" + ids.get(1)[1]);
+  }
+
+  @Test
   void http2ResetCancelsTheRequestRegionWithItsReason() throws Exception {
     AsupersyncServer server = start(b -> b.get("/fan", fanOut).get("/ok", OK));
     try (H2Wire h2 = H2Wire.connect(server.cleartextPort())) {

@@ -39,6 +39,9 @@ abstract class Exchange {
   /** The last response frame was handed to the channel. */
   volatile boolean responseEnded;
   volatile int sentStatus;
+  /** The request's task and region (set when its region opened), 0 while none: traced with ACCESS. */
+  volatile long taskId;
+  volatile long regionId;
   private final Object writeLock = new Object();
   private @Nullable Waker writeWaiter;
 

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /** An HTTP/2 exchange: frames on the stream's child channel, whose writability follows flow control. */
 final class H2Exchange extends Exchange {
@@ -62,20 +63,28 @@ final class H2Exchange extends Exchange {
     if (headOnly || bytes.length > 0) {
       h.setLong("content-length", bytes.length);
     }
-    if (noData && trailers.isEmpty()) {
-      // trailers-only form: one HEADERS frame with END_STREAM
-      done(channel.writeAndFlush(new DefaultHttp2HeadersFrame(h, true)));
-      return;
+    // The frames are built here (task thread) and written in one event-loop task: one hop per
+    // response instead of one per frame; the connection's flush consolidation merges the flushes of
+    // the streams answered in the same loop pass.
+    if (channel.eventLoop().inEventLoop()) {
+      writeFull(h, noData ? null : bytes, trailers);
+    } else {
+      channel.eventLoop().execute(() -> writeFull(h, noData ? null : bytes, trailers));
     }
-    channel.write(new DefaultHttp2HeadersFrame(h, false));
-    if (!noData) {
-      if (trailers.isEmpty()) {
-        done(channel.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), true)));
-        return;
-      }
-      channel.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), false));
+  }
+
+  private void writeFull(Http2Headers h, byte @Nullable [] bytes, HttpHeaders trailers) {
+    boolean endWithData = trailers.isEmpty();
+    // without body and trailers: the trailers-only form, one HEADERS frame with END_STREAM
+    ChannelFuture last = channel.write(new DefaultHttp2HeadersFrame(h, bytes == null && endWithData));
+    if (bytes != null) {
+      last = channel.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), endWithData));
     }
-    done(channel.writeAndFlush(new DefaultHttp2HeadersFrame(fields(trailers, new DefaultHttp2Headers()), true)));
+    if (!endWithData) {
+      last = channel.write(new DefaultHttp2HeadersFrame(fields(trailers, new DefaultHttp2Headers()), true));
+    }
+    channel.flush();
+    done(last);
   }
 
   @Override

@@ -69,6 +69,31 @@ final class H2StreamHandler extends ChannelDuplexHandler {
     if (streamId == Integer.MAX_VALUE) {
       connection.goAway("STREAM_IDS_EXHAUSTED");
     }
+    int maxString = engine.config.http2Limits().maxHpackStringBytes();
+    if (longestString(h) > maxString) {
+      // The header block was decoded in full, so the connection's HPACK table is consistent and only this
+      // stream is refused: a 431 like the header list limit, and the connection goes on.
+      engine.reject(RejectionReason.HEADER_LIST_TOO_LARGE, "HTTP/2", connection.id, streamId, "maxHpackStringBytes=" + maxString);
+      RequestImpl bare =
+          new RequestImpl(
+              HttpProtocol.HTTP_2,
+              String.valueOf(h.method()),
+              "/",
+              HttpHeaders.empty(),
+              connection.tls != null ? "https" : "http",
+              null,
+              (InetSocketAddress) ch.parent().remoteAddress(),
+              (InetSocketAddress) ch.parent().localAddress(),
+              connection.tls,
+              BodyQueue.empty());
+      // an unfinished request body is not wanted: once the 431 is out, the stream is reset (NO_ERROR)
+      BodyQueue unread = frame.isEndStream() ? BodyQueue.empty() : new BodyQueue(Long.MAX_VALUE, OptionalLong.empty(), () -> {});
+      H2Exchange ex = new H2Exchange(engine, bare, connection, ch, unread);
+      exchange = ex;
+      connection.exchanges.add(ex);
+      ex.sendError(431, "header field over " + maxString + " bytes");
+      return;
+    }
     HttpHeaders fields = fields(h);
     long contentLength = -1;
     boolean badLength = false;
@@ -207,6 +232,15 @@ final class H2StreamHandler extends ChannelDuplexHandler {
     if (ex != null) {
       ex.clientGone("stream error");
     }
+  }
+
+  /** The longest decoded name or value (HPACK strings decode to one char per byte). */
+  private static int longestString(Http2Headers h) {
+    int max = 0;
+    for (Map.Entry<CharSequence, CharSequence> e : h) {
+      max = Math.max(max, Math.max(e.getKey().length(), e.getValue().length()));
+    }
+    return max;
   }
 
   static HttpHeaders fields(Http2Headers h) {

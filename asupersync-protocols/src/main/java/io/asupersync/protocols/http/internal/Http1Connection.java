@@ -63,6 +63,12 @@ final class Http1Connection extends ChannelDuplexHandler {
   /** An answer that ends the connection was sent or the connection is going away: drop input. */
   private boolean closing;
   private boolean expectingHead = true;
+  // Timers are armed once and re-armed from their deadline when they fire early, instead of scheduled
+  // and cancelled for every request (two priority-queue operations each on the event loop).
+  /** When the head being read must be complete (nanoTime), 0 while no head is being read. */
+  private long headerDeadline;
+  /** When the idle connection closes (nanoTime), 0 while not idle. */
+  private long idleDeadline;
   private @Nullable ScheduledFuture<?> headerTimer;
   private @Nullable ScheduledFuture<?> idleTimer;
   private @Nullable Http1UpgradeHandler upgradeHandler;
@@ -111,24 +117,39 @@ final class Http1Connection extends ChannelDuplexHandler {
 
   /** Bytes arrived (called by the guard before the codec). */
   void onBytes() {
-    cancel(idleTimer);
-    idleTimer = null;
-    if (expectingHead && headerTimer == null && !closing && ctx != null) {
-      headerTimer =
-          ctx.executor().schedule(this::headerTimeout, limits.headerReadTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    idleDeadline = 0;
+    if (expectingHead && headerDeadline == 0 && !closing && ctx != null) {
+      long timeout = limits.headerReadTimeout().toNanos();
+      headerDeadline = System.nanoTime() + timeout;
+      if (headerTimer == null) {
+        headerTimer = ctx.executor().schedule(this::headerTimeout, timeout, TimeUnit.NANOSECONDS);
+      }
     }
   }
 
   private void startIdle() {
-    if (ctx == null || closing || current != null || idleTimer != null) {
+    if (ctx == null || closing || current != null || idleDeadline != 0) {
       return;
     }
-    idleTimer = ctx.executor().schedule(this::idleTimeout, limits.idleTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    long timeout = limits.idleTimeout().toNanos();
+    idleDeadline = System.nanoTime() + timeout;
+    if (idleTimer == null) {
+      idleTimer = ctx.executor().schedule(this::idleTimeout, timeout, TimeUnit.NANOSECONDS);
+    }
   }
 
   private void idleTimeout() {
     idleTimer = null;
-    if (current == null && headerTimer == null && ctx != null) {
+    long left = idleDeadline - System.nanoTime();
+    if (idleDeadline == 0 || ctx == null) {
+      return;
+    }
+    if (left > 0) {
+      idleTimer = ctx.executor().schedule(this::idleTimeout, left, TimeUnit.NANOSECONDS);
+      return;
+    }
+    idleDeadline = 0;
+    if (current == null && headerDeadline == 0) {
       engine.trace(TraceKind.LIMIT_EXCEEDED, "IDLE_TIMEOUT", "HTTP/1.1", id, 0, "idleTimeout=" + limits.idleTimeout());
       closing = true;
       ctx.close();
@@ -137,6 +158,15 @@ final class Http1Connection extends ChannelDuplexHandler {
 
   private void headerTimeout() {
     headerTimer = null;
+    long left = headerDeadline - System.nanoTime();
+    if (headerDeadline == 0 || ctx == null) {
+      return;
+    }
+    if (left > 0) {
+      headerTimer = ctx.executor().schedule(this::headerTimeout, left, TimeUnit.NANOSECONDS);
+      return;
+    }
+    headerDeadline = 0;
     if (!expectingHead || closing) {
       return;
     }
@@ -153,6 +183,8 @@ final class Http1Connection extends ChannelDuplexHandler {
     cancel(idleTimer);
     headerTimer = null;
     idleTimer = null;
+    headerDeadline = 0;
+    idleDeadline = 0;
   }
 
   private static void cancel(@Nullable ScheduledFuture<?> timer) {
@@ -194,8 +226,7 @@ final class Http1Connection extends ChannelDuplexHandler {
   }
 
   private void onHead(HttpRequest req) {
-    cancel(headerTimer);
-    headerTimer = null;
+    headerDeadline = 0;
     expectingHead = false;
     if (req.decoderResult().isFailure()) {
       rejectDecoderFailure(req.decoderResult().cause());

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AsciiString;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +50,9 @@ final class Pipelines {
 
   static void http2(ChannelPipeline p, ServerEngine engine, long id, @Nullable TlsInfo tls) {
     H2Connection h2 = new H2Connection(engine, id, tls);
+    // Responses come from request tasks, one stream at a time: flushing each would cost a write syscall
+    // per response. Flushes are merged per read batch and, outside reads, per event-loop pass.
+    p.addLast("h2-flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     p.addLast(ContinuationGuard.NAME, new ContinuationGuard(engine.config.http2Limits(), true));
     p.addLast("h2-codec", h2.codec());
     p.addLast("h2-multiplex", h2.multiplexer());

@@ -200,8 +200,8 @@ public final class ServerEngine {
         .trace()
         .record(
             TraceKind.ACCESS,
-            0,
-            0,
+            ex.taskId,
+            ex.regionId,
             0,
             Map.of(
                 "protocol", ex.protocolName(),
@@ -264,6 +264,8 @@ public final class ServerEngine {
                           RegionPolicy.FAIL_FAST,
                           timeout == null ? Budget.unlimited() : Budget.timeout(cx.now(), timeout),
                           inner -> {
+                            ex.taskId = inner.taskId();
+                            ex.regionId = inner.regionId();
                             HttpResponse response = handler.handle(inner, request);
                             ex.respond(inner, Objects.requireNonNull(response, "handler returned null"));
                             return null;

@@ -105,4 +105,27 @@ class ShutdownTests extends ServerTestSupport {
       assertThat(c.closedByPeer()).isTrue();
     }
   }
+
+  @Test
+  void http2ResponseCutByTheShutdownTimeoutIsResetWithCancelNotInternalError() throws Exception {
+    AsupersyncServer server =
+        start(
+            b ->
+                b.shutdownTimeout(Duration.ofMillis(300))
+                    .get("/stream", (cx, r) -> HttpResponse.status(200)
+                        .streaming((c, sink) -> {
+                          sink.write(c, "first".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                          entered.countDown();
+                          c.sleep(Duration.ofMinutes(5));
+                        })
+                        .build()));
+    try (H2Wire h2 = H2Wire.connect(server.cleartextPort())) {
+      h2.headers(1, H2Wire.get("/stream"), true);
+      entered.await();
+      assertThat(server.shutdown()).isFalse();
+      // a peer maps CANCEL to "cancelled" (gRPC: CANCELLED); INTERNAL_ERROR would read as a server bug
+      H2Wire.Frame reset = h2.await(f -> f.type() == H2Wire.RST_STREAM && f.stream() == 1);
+      assertThat(Http2Error.valueOf(reset.errorCode())).isEqualTo(Http2Error.CANCEL);
+    }
+  }
 }

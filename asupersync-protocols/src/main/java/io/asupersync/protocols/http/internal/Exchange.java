@@ -68,8 +68,11 @@ abstract class Exchange {
   /** Ends a streaming response, with trailers when not empty; completes the exchange when written. */
   abstract void sendEnd(HttpHeaders trailers);
 
-  /** Breaks off a response whose head is out: HTTP/2 RST_STREAM, HTTP/1.1 close. */
-  abstract void abort();
+  /**
+   * Breaks off a response whose head is out: HTTP/2 RST_STREAM (CANCEL when the region was cancelled,
+   * INTERNAL_ERROR when it failed), HTTP/1.1 close.
+   */
+  abstract void abort(boolean cancelled);
 
   /** An unchecked failure of the handler: HTTP/1.1 closes the connection after the answer. */
   void markBroken() {}
@@ -191,7 +194,7 @@ abstract class Exchange {
     }
     if (headSent) {
       if (!responseEnded) {
-        abort();
+        abort(outcome instanceof Outcome.Cancelled<?>);
         complete(sentStatus);
       }
       if (outcome instanceof Outcome.Panicked<?> p) {

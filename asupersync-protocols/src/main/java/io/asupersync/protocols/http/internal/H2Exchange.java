@@ -106,8 +106,8 @@ final class H2Exchange extends Exchange {
   }
 
   @Override
-  void abort() {
-    channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
+  void abort(boolean cancelled) {
+    channel.writeAndFlush(new DefaultHttp2ResetFrame(cancelled ? Http2Error.CANCEL : Http2Error.INTERNAL_ERROR));
   }
 
   private void done(ChannelFuture future) {

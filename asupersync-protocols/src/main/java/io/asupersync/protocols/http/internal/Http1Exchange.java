@@ -143,7 +143,7 @@ final class Http1Exchange extends Exchange {
   }
 
   @Override
-  void abort() {
+  void abort(boolean cancelled) {
     channel.close();
   }
 }

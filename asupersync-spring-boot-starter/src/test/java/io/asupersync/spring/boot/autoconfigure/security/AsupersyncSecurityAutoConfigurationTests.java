@@ -80,6 +80,18 @@ class AsupersyncSecurityAutoConfigurationTests {
   }
 
   @Test
+  void warningBacksOffWhenTheUserDefinesABeanWithItsName(CapturedOutput output) {
+    contextRunner
+        .withClassLoader(withoutSecurity)
+        .withPropertyValues("management.endpoints.web.exposure.include=*")
+        .withBean("asupersyncUnsecuredEndpointsWarning", Object.class, Object::new)
+        .run(context -> {
+          assertThat(context).hasNotFailed().doesNotHaveBean(UnsecuredEndpointsWarning.class);
+          assertThat(output).doesNotContain(WARNING);
+        });
+  }
+
+  @Test
   void staysQuietOutsideAWebApplication() {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AsupersyncSecurityAutoConfiguration.class))

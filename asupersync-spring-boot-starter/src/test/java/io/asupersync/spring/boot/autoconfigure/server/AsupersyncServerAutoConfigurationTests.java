@@ -141,11 +141,11 @@ class AsupersyncServerAutoConfigurationTests {
         .run(context -> {
           RejectionCounts counts = context.getBean(RejectionCounts.class);
           assertThat(counts.protocol()).isEqualTo("http");
-          assertThat(counts.reasons()).contains("TOO_MANY_HEADERS");
+          assertThat(counts.reasons()).contains("too_many_headers").allMatch(r -> r.equals(r.toLowerCase()));
           var response = send(http, "http://127.0.0.1:" + cleartextPort(context) + "/hello",
               "x-a", "1", "x-b", "2", "x-c", "3");
           assertThat(response.statusCode()).isEqualTo(431);
-          assertThat(counts.count("TOO_MANY_HEADERS")).isEqualTo(1);
+          assertThat(counts.count("too_many_headers")).isEqualTo(1);
         });
   }
 
@@ -155,6 +155,106 @@ class AsupersyncServerAutoConfigurationTests {
         .withBean(AsupersyncServer.class, () -> null)
         .run(context -> assertThat(context).doesNotHaveBean(AsupersyncServerLifecycle.class)
             .doesNotHaveBean(RejectionCounts.class));
+  }
+
+  @Test
+  void backsOffWithoutARuntime() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AsupersyncServerAutoConfiguration.class))
+        .withPropertyValues("asupersync.server.enabled=true", "asupersync.server.cleartext-port=0")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(AsupersyncServerLifecycle.class));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnLifecycle {
+    @Bean
+    AsupersyncServerLifecycle ownLifecycle(io.asupersync.Runtime runtime) {
+      return new AsupersyncServerLifecycle(
+          () -> AsupersyncServer.builder(runtime).cleartextPort(0).get("/own", (cx, request) -> HttpResponse.ok("own")),
+          null);
+    }
+  }
+
+  @Test
+  void applicationLifecycleReplacesTheStartersAndIsCounted() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true", "asupersync.server.limits.http1.max-headers=2")
+        .withUserConfiguration(OwnLifecycle.class)
+        .run(context -> {
+          assertThat(context).hasSingleBean(AsupersyncServerLifecycle.class).hasBean("ownLifecycle");
+          AsupersyncServer server = context.getBean(AsupersyncServerLifecycle.class).server();
+          assertThat(server).isNotNull();
+          assertThat(get("http://127.0.0.1:" + server.cleartextPort() + "/own")).isEqualTo("own");
+          // the starter's limit (2 headers) does not apply to the application's server
+          assertThat(send(http, "http://127.0.0.1:" + server.cleartextPort() + "/own",
+              "x-a", "1", "x-b", "2", "x-c", "3").statusCode()).isEqualTo(200);
+          assertThat(context.getBean(RejectionCounts.class).count("too_many_headers")).isZero();
+        });
+  }
+
+  @Test
+  void applicationAuthenticationFilterReplacesTheStarters() {
+    AuthenticationHttpFilter own = new AuthenticationHttpFilter(null, null);
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean("ownAuthentication", AuthenticationHttpFilter.class, () -> own)
+        .withBean(UserDetailsService.class,
+            () -> new InMemoryUserDetailsManager(User.withUsername("bob").password("{noop}pw").build()))
+        .run(context -> {
+          assertThat(context).hasSingleBean(AuthenticationHttpFilter.class).hasBean("ownAuthentication");
+          // the application's filter ignores Basic credentials, the starter's would have checked them
+          assertThat(get("http://127.0.0.1:" + cleartextPort(context) + "/whoami", "Authorization", basic("bob:pw")))
+              .startsWith("anonymous");
+        });
+  }
+
+  @Test
+  void applicationObservationFilterReplacesTheStarters() {
+    TestObservationRegistry registry = TestObservationRegistry.create();
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean(ObservationRegistry.class, () -> registry)
+        .withBean("ownObservation", ObservationHttpFilter.class,
+            () -> new ObservationHttpFilter(registry, io.asupersync.spring.boot.observation.TraceCorrelation.none()))
+        .run(context -> assertThat(context).hasSingleBean(ObservationHttpFilter.class).hasBean("ownObservation"));
+  }
+
+  @Test
+  void applicationRejectionCountsReplaceTheStarters() {
+    RejectionCounts own = new RejectionCounts() {
+      @Override
+      public String protocol() {
+        return "own";
+      }
+
+      @Override
+      public java.util.Set<String> reasons() {
+        return java.util.Set.of();
+      }
+
+      @Override
+      public long count(String reason) {
+        return 0;
+      }
+    };
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean("asupersyncServerRejectionCounts", RejectionCounts.class, () -> own)
+        .run(context -> assertThat(context).hasNotFailed().getBean(RejectionCounts.class).isSameAs(own));
+  }
+
+  @Test
+  void serverRequestsAreNotObservedWithoutAnObservationRegistryBean() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .run(context -> assertThat(context).hasSingleBean(AsupersyncServerLifecycle.class)
+            .doesNotHaveBean(ObservationHttpFilter.class));
+  }
+
+  @Test
+  void serverRequestsAreNotObservedWithoutMicrometerObservation() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean(ObservationRegistry.class, TestObservationRegistry::create)
+        .withClassLoader(new FilteredClassLoader(ObservationRegistry.class))
+        .run(context -> {
+          assertThat(context).hasNotFailed().doesNotHaveBean(ObservationHttpFilter.class);
+          assertThat(get("http://127.0.0.1:" + cleartextPort(context) + "/hello")).startsWith("hello HTTP/");
+        });
   }
 
   @Test

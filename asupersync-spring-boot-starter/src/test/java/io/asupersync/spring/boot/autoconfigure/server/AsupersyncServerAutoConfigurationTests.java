@@ -45,6 +45,7 @@ import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 import org.springframework.boot.ssl.SslBundle;
@@ -52,6 +53,8 @@ import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -133,6 +136,13 @@ class AsupersyncServerAutoConfigurationTests {
       assertThat(context.getBean(AsupersyncServerLifecycle.class).server()).isNotNull();
     });
     assertThatThrownBy(() -> get("http://127.0.0.1:" + port + "/hello")).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void startupLogsTheBoundPortsAndProtocols(CapturedOutput output) {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true").run(context -> assertThat(output)
+        .containsOnlyOnce("Asupersync server started on port " + cleartextPort(context) + " (http/1.1, h2c)"));
   }
 
   @Test

@@ -27,6 +27,7 @@ import io.micrometer.tracing.test.simple.SimpleTracer;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.ConnectException;
 import java.net.URI;
@@ -34,6 +35,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -46,7 +49,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslStoreBundle;
@@ -388,6 +393,72 @@ class AsupersyncServerAutoConfigurationTests {
             assertThat(serial(send(fresh, url).sslSession().orElseThrow())).isEqualTo(BigInteger.TWO);
           }
         });
+  }
+
+  @Test
+  void tlsPortServesAJksBundleDefinedInProperties(@TempDir Path dir) throws Exception {
+    Path keystore = dir.resolve("server.jks");
+    try (OutputStream out = Files.newOutputStream(keystore)) {
+      serverCertificate(3).toKeyStore("JKS", PASSWORD).store(out, PASSWORD);
+    }
+    contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+        .withPropertyValues("asupersync.server.enabled=true", "asupersync.server.tls-port=0",
+            "asupersync.server.ssl.bundle=server",
+            "spring.ssl.bundle.jks.server.keystore.location=" + keystore.toUri(),
+            "spring.ssl.bundle.jks.server.keystore.type=JKS",
+            "spring.ssl.bundle.jks.server.keystore.password=" + new String(PASSWORD))
+        .run(context -> {
+          try (HttpClient anonymous = tlsClient(false)) {
+            var response = send(anonymous, "https://localhost:" + tlsPort(context) + "/hello");
+            assertThat(response.body()).isEqualTo("hello HTTP/2");
+            assertThat(serial(response.sslSession().orElseThrow())).isEqualTo(BigInteger.valueOf(3));
+          }
+        });
+  }
+
+  @Test
+  void pemBundleReloadedOnUpdateServesTheNewCertificateToNewConnections(@TempDir Path dir) throws Exception {
+    Path certificate = dir.resolve("server.crt");
+    Path key = dir.resolve("server.key");
+    writePem(serverCertificate(4), certificate, key);
+    contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+        .withPropertyValues("asupersync.server.enabled=true", "asupersync.server.tls-port=0",
+            "asupersync.server.ssl.bundle=server",
+            "spring.ssl.bundle.pem.server.keystore.certificate=" + certificate.toUri(),
+            "spring.ssl.bundle.pem.server.keystore.private-key=" + key.toUri(),
+            "spring.ssl.bundle.pem.server.reload-on-update=true",
+            "spring.ssl.bundle.watch.file.quiet-period=50ms")
+        .run(context -> {
+          String url = "https://localhost:" + tlsPort(context) + "/hello";
+          try (HttpClient first = tlsClient(false)) {
+            assertThat(serial(send(first, url).sslSession().orElseThrow())).isEqualTo(BigInteger.valueOf(4));
+          }
+          writePem(serverCertificate(5), certificate, key);
+          long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+          BigInteger served;
+          do {
+            // a new client per attempt: a fresh handshake, no resumed session
+            try (HttpClient fresh = tlsClient(false)) {
+              served = serial(send(fresh, url).sslSession().orElseThrow());
+            }
+          } while (!served.equals(BigInteger.valueOf(5)) && System.nanoTime() < deadline && pause());
+          assertThat(served).isEqualTo(BigInteger.valueOf(5));
+        });
+  }
+
+  private static int tlsPort(AssertableApplicationContext context) {
+    return context.getEnvironment().getRequiredProperty(AsupersyncServerLifecycle.TLS_PORT_PROPERTY, Integer.class);
+  }
+
+  private static void writePem(X509Bundle bundle, Path certificate, Path key) throws IOException {
+    Files.writeString(key, bundle.getPrivateKeyPEM());
+    Files.writeString(certificate, bundle.getCertificatePEM());
+  }
+
+  /** Yields between polls of the watcher's work; always true. */
+  private static boolean pause() {
+    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+    return true;
   }
 
   @Test

@@ -12,6 +12,8 @@ import io.asupersync.protocols.grpc.GrpcClient;
 import io.asupersync.protocols.grpc.GrpcHealth;
 import io.asupersync.protocols.grpc.GrpcHealth.ServingStatus;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncRuntimeProperties;
+import io.asupersync.spring.boot.autoconfigure.AsupersyncServerProperties;
+import io.asupersync.spring.boot.autoconfigure.web.AsupersyncWebProperties;
 import io.grpc.testing.integration.EmptyProtos.Empty;
 import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.micrometer.tracing.test.simple.SimpleSpan;
@@ -76,6 +78,12 @@ class SampleApplicationTests {
   private AsupersyncRuntimeProperties properties;
 
   @Autowired
+  private AsupersyncServerProperties serverProperties;
+
+  @Autowired
+  private AsupersyncWebProperties webProperties;
+
+  @Autowired
   private Runtime runtime;
 
   @Autowired
@@ -119,7 +127,12 @@ class SampleApplicationTests {
 
   @Test
   void starterIsAutoConfiguredFromApplicationYml() {
-    assertThat(properties.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+    // values of application.yml that differ from the starter's defaults
+    assertThat(serverProperties.enabled()).isTrue();
+    assertThat(serverProperties.ssl().bundle()).isEqualTo("asupersync-dev");
+    assertThat(serverProperties.ssl().clientAuth()).isEqualTo(AsupersyncServerProperties.ClientAuth.WANT);
+    assertThat(webProperties.requestBudget()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(webProperties.requestBudget()).isNotEqualTo(properties.defaultRequestBudget());
   }
 
   @Test

@@ -7,7 +7,8 @@ import java.util.Set;
  * server's HTTP/2 codec, a client's decoder) exposes its rejections as the {@code asupersync.rejections}
  * counter. Declare one bean per protocol; {@link AsupersyncMetrics} binds every one.
  *
- * <p>The reasons must be a small fixed set (an enum's names, not a message): each becomes a tag value.
+ * <p>The reasons must be a small fixed set (an enum's names in lower case, not a message): each becomes a
+ * tag value.
  */
 public interface RejectionCounts {
 

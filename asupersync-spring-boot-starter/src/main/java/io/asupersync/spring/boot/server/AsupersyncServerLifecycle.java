@@ -1,10 +1,14 @@
 package io.asupersync.spring.boot.server;
 
 import io.asupersync.protocols.http.AsupersyncServer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -26,6 +30,8 @@ public final class AsupersyncServerLifecycle implements SmartLifecycle {
 
   /** Starts after and stops before the other lifecycle beans, like Spring's own web server. */
   public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(AsupersyncServerLifecycle.class);
 
   private static final String PROPERTY_SOURCE = "asupersync.server.ports";
 
@@ -55,9 +61,21 @@ public final class AsupersyncServerLifecycle implements SmartLifecycle {
     }
     AsupersyncServer started = builder.get().start();
     server = started;
+    LOG.info("Asupersync server started on {}", describePorts(started));
     if (environment != null) {
       publishPorts(environment, started);
     }
+  }
+
+  private static String describePorts(AsupersyncServer server) {
+    List<String> ports = new ArrayList<>();
+    if (server.cleartextPort() >= 0) {
+      ports.add("port " + server.cleartextPort() + " (http/1.1, h2c)");
+    }
+    if (server.tlsPort() >= 0) {
+      ports.add("port " + server.tlsPort() + " (https: http/1.1, h2)");
+    }
+    return ports.isEmpty() ? "no port" : String.join(" and ", ports);
   }
 
   private static void publishPorts(ConfigurableEnvironment environment, AsupersyncServer server) {

@@ -6,13 +6,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.util.Collections;
+import java.lang.reflect.RecordComponent;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataProperty;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataRepository;
 import org.springframework.boot.configurationmetadata.ConfigurationMetadataRepositoryJsonBuilder;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
+import org.springframework.util.ClassUtils;
 
 /**
  * Checks the metadata that IDEs show for {@code asupersync.*}, read from this module's own build output
@@ -39,39 +48,38 @@ class ConfigurationMetadataTests {
   }
 
   @Test
-  void everySectionIsDescribed() throws IOException {
+  void everyRecordComponentOfEveryPropertiesRecordIsInTheMetadata() throws IOException {
     Map<String, ConfigurationMetadataProperty> properties = loadOwnMetadata().getAllProperties();
+    Set<String> expected = new TreeSet<>();
+    ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
+    scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));
+    for (BeanDefinition candidate : scanner.findCandidateComponents("io.asupersync")) {
+      Class<?> type = ClassUtils.resolveClassName(candidate.getBeanClassName(), getClass().getClassLoader());
+      ConfigurationProperties annotation = type.getAnnotation(ConfigurationProperties.class);
+      assertThat(type.isRecord()).as("%s is a record", type.getName()).isTrue();
+      collectLeaves(annotation.prefix().isEmpty() ? annotation.value() : annotation.prefix(), type, expected);
+    }
 
-    assertThat(properties).containsKeys(
-        "asupersync.runtime.leak-response",
-        "asupersync.runtime.leak-escalation-threshold",
-        "asupersync.runtime.trace-capacity",
-        "asupersync.runtime.default-request-budget",
-        "asupersync.runtime.shutdown-timeout",
-        "asupersync.server.enabled",
-        "asupersync.server.cleartext-port",
-        "asupersync.server.tls-port",
-        "asupersync.server.ssl.bundle",
-        "asupersync.server.ssl.client-auth",
-        "asupersync.server.default-timeout",
-        "asupersync.server.max-client-timeout",
-        "asupersync.server.limits.http1.max-body-size",
-        "asupersync.server.limits.http2.max-resets-per-window",
-        "asupersync.grpc.max-inbound-message-size",
-        "asupersync.grpc.max-timeout",
-        "asupersync.grpc.health.enabled",
-        "asupersync.websocket.max-frame-size",
-        "asupersync.websocket.close-timeout",
-        "asupersync.redis.url",
-        "asupersync.redis.pool.max-active",
-        "asupersync.redis.limits.max-nesting",
-        "asupersync.nats.servers",
-        "asupersync.nats.token",
-        "asupersync.nats.limits.max-payload-size",
-        "asupersync.kafka.bootstrap-servers",
-        "asupersync.kafka.max-message-size",
-        "asupersync.health.leak-threshold",
-        "asupersync.web.request-budget");
+    assertThat(expected).as("properties found by walking the records").hasSizeGreaterThan(50)
+        .contains("asupersync.server.limits.http2.max-resets-per-window", "asupersync.web.request-budget");
+    assertThat(properties.keySet()).containsAll(expected);
+  }
+
+  /** Adds {@code prefix.component} for every leaf, recursing into nested records of the starter. */
+  private static void collectLeaves(String prefix, Class<?> record, Set<String> into) {
+    for (RecordComponent component : record.getRecordComponents()) {
+      String name = prefix + "." + kebab(component.getName());
+      Class<?> type = component.getType();
+      if (type.isRecord() && type.getName().startsWith("io.asupersync.")) {
+        collectLeaves(name, type, into);
+      } else {
+        into.add(name);
+      }
+    }
+  }
+
+  private static String kebab(String camel) {
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
   }
 
   @Test

@@ -24,7 +24,7 @@ import org.springframework.context.annotation.Bean;
 public final class AsupersyncHealthContributorAutoConfiguration {
 
   @Bean
-  @ConditionalOnMissingBean(name = "asupersyncHealthIndicator")
+  @ConditionalOnMissingBean(value = AsupersyncHealthIndicator.class, name = "asupersyncHealthIndicator")
   AsupersyncHealthIndicator asupersyncHealthIndicator(Runtime runtime, AsupersyncHealthProperties properties) {
     return new AsupersyncHealthIndicator(runtime, properties.leakThreshold());
   }

@@ -7,6 +7,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.IncludeExcludeEndpointFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +25,7 @@ import org.springframework.core.env.Environment;
 public final class AsupersyncSecurityAutoConfiguration {
 
   @Bean
+  @ConditionalOnMissingBean(name = "asupersyncUnsecuredEndpointsWarning")
   UnsecuredEndpointsWarning asupersyncUnsecuredEndpointsWarning(
       Environment environment,
       ObjectProvider<AsupersyncEndpoint> endpoint,

@@ -52,6 +52,7 @@ public final class AsupersyncWebMvcAutoConfiguration {
   }
 
   @Bean
+  @ConditionalOnMissingBean(name = "asupersyncCxArgumentResolverConfigurer")
   WebMvcConfigurer asupersyncCxArgumentResolverConfigurer() {
     return new WebMvcConfigurer() {
       @Override

@@ -66,6 +66,18 @@ class AsupersyncEndpointAutoConfigurationTests {
   }
 
   @Test
+  void traceEndpointBacksOffWhenTheUserDefinesOne() {
+    contextRunner
+        .withPropertyValues("management.endpoints.web.exposure.include=*")
+        .withBean("myTraceEndpoint", AsupersyncTraceEndpoint.class,
+            () -> new AsupersyncTraceEndpoint(Runtime.builder().build()))
+        .run(context -> assertThat(context)
+            .hasSingleBean(AsupersyncTraceEndpoint.class)
+            .hasBean("myTraceEndpoint")
+            .hasSingleBean(AsupersyncEndpoint.class));
+  }
+
+  @Test
   void endpointsNeedARuntime() {
     new ApplicationContextRunner()
         .withConfiguration(AutoConfigurations.of(AsupersyncEndpointAutoConfiguration.class))

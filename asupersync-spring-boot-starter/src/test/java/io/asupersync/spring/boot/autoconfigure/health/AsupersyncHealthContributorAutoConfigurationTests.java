@@ -47,6 +47,24 @@ class AsupersyncHealthContributorAutoConfigurationTests {
   }
 
   @Test
+  void healthIndicatorBacksOffWhenTheUserDefinesOneOfItsType() {
+    contextRunner
+        .withBean("ownHealth", AsupersyncHealthIndicator.class,
+            () -> new AsupersyncHealthIndicator(Runtime.builder().build(), 0))
+        .run(context -> assertThat(context).hasSingleBean(AsupersyncHealthIndicator.class).hasBean("ownHealth"));
+  }
+
+  @Test
+  void healthIndicatorNeedsARuntime() {
+    ApplicationContextRunner withoutStarterRuntime = new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AsupersyncHealthContributorAutoConfiguration.class));
+    withoutStarterRuntime.run(context -> assertThat(context).hasNotFailed()
+        .doesNotHaveBean(AsupersyncHealthIndicator.class));
+    withoutStarterRuntime.withBean(Runtime.class, () -> Runtime.builder().build())
+        .run(context -> assertThat(context).hasSingleBean(AsupersyncHealthIndicator.class));
+  }
+
+  @Test
   void healthIndicatorNeedsTheHealthModule() {
     contextRunner
         .withClassLoader(new FilteredClassLoader(HealthIndicator.class))

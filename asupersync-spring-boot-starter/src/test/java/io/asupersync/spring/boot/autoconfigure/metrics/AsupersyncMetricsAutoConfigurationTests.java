@@ -83,6 +83,14 @@ class AsupersyncMetricsAutoConfigurationTests {
   }
 
   @Test
+  void metricsNeedARuntime() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AsupersyncMetricsAutoConfiguration.class))
+        .withBean(SimpleMeterRegistry.class)
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(AsupersyncMetrics.class));
+  }
+
+  @Test
   void metricsAreSkippedWithoutMicrometer() {
     new ApplicationContextRunner()
         .withConfiguration(

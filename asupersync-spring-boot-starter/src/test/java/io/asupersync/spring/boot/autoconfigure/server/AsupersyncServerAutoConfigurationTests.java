@@ -27,6 +27,7 @@ import io.micrometer.tracing.test.simple.SimpleTracer;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.ConnectException;
 import java.net.URI;
@@ -34,6 +35,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -45,13 +48,18 @@ import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.ssl.DefaultSslBundleRegistry;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -136,16 +144,23 @@ class AsupersyncServerAutoConfigurationTests {
   }
 
   @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void startupLogsTheBoundPortsAndProtocols(CapturedOutput output) {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true").run(context -> assertThat(output)
+        .containsOnlyOnce("Asupersync server started on port " + cleartextPort(context) + " (http/1.1, h2c)"));
+  }
+
+  @Test
   void rejectionsOfTheServerAreCounted() {
     contextRunner.withPropertyValues("asupersync.server.enabled=true", "asupersync.server.limits.http1.max-headers=2")
         .run(context -> {
           RejectionCounts counts = context.getBean(RejectionCounts.class);
           assertThat(counts.protocol()).isEqualTo("http");
-          assertThat(counts.reasons()).contains("TOO_MANY_HEADERS");
+          assertThat(counts.reasons()).contains("too_many_headers").allMatch(r -> r.equals(r.toLowerCase()));
           var response = send(http, "http://127.0.0.1:" + cleartextPort(context) + "/hello",
               "x-a", "1", "x-b", "2", "x-c", "3");
           assertThat(response.statusCode()).isEqualTo(431);
-          assertThat(counts.count("TOO_MANY_HEADERS")).isEqualTo(1);
+          assertThat(counts.count("too_many_headers")).isEqualTo(1);
         });
   }
 
@@ -155,6 +170,106 @@ class AsupersyncServerAutoConfigurationTests {
         .withBean(AsupersyncServer.class, () -> null)
         .run(context -> assertThat(context).doesNotHaveBean(AsupersyncServerLifecycle.class)
             .doesNotHaveBean(RejectionCounts.class));
+  }
+
+  @Test
+  void backsOffWithoutARuntime() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AsupersyncServerAutoConfiguration.class))
+        .withPropertyValues("asupersync.server.enabled=true", "asupersync.server.cleartext-port=0")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(AsupersyncServerLifecycle.class));
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnLifecycle {
+    @Bean
+    AsupersyncServerLifecycle ownLifecycle(io.asupersync.Runtime runtime) {
+      return new AsupersyncServerLifecycle(
+          () -> AsupersyncServer.builder(runtime).cleartextPort(0).get("/own", (cx, request) -> HttpResponse.ok("own")),
+          null);
+    }
+  }
+
+  @Test
+  void applicationLifecycleReplacesTheStartersAndIsCounted() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true", "asupersync.server.limits.http1.max-headers=2")
+        .withUserConfiguration(OwnLifecycle.class)
+        .run(context -> {
+          assertThat(context).hasSingleBean(AsupersyncServerLifecycle.class).hasBean("ownLifecycle");
+          AsupersyncServer server = context.getBean(AsupersyncServerLifecycle.class).server();
+          assertThat(server).isNotNull();
+          assertThat(get("http://127.0.0.1:" + server.cleartextPort() + "/own")).isEqualTo("own");
+          // the starter's limit (2 headers) does not apply to the application's server
+          assertThat(send(http, "http://127.0.0.1:" + server.cleartextPort() + "/own",
+              "x-a", "1", "x-b", "2", "x-c", "3").statusCode()).isEqualTo(200);
+          assertThat(context.getBean(RejectionCounts.class).count("too_many_headers")).isZero();
+        });
+  }
+
+  @Test
+  void applicationAuthenticationFilterReplacesTheStarters() {
+    AuthenticationHttpFilter own = new AuthenticationHttpFilter(null, null);
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean("ownAuthentication", AuthenticationHttpFilter.class, () -> own)
+        .withBean(UserDetailsService.class,
+            () -> new InMemoryUserDetailsManager(User.withUsername("bob").password("{noop}pw").build()))
+        .run(context -> {
+          assertThat(context).hasSingleBean(AuthenticationHttpFilter.class).hasBean("ownAuthentication");
+          // the application's filter ignores Basic credentials, the starter's would have checked them
+          assertThat(get("http://127.0.0.1:" + cleartextPort(context) + "/whoami", "Authorization", basic("bob:pw")))
+              .startsWith("anonymous");
+        });
+  }
+
+  @Test
+  void applicationObservationFilterReplacesTheStarters() {
+    TestObservationRegistry registry = TestObservationRegistry.create();
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean(ObservationRegistry.class, () -> registry)
+        .withBean("ownObservation", ObservationHttpFilter.class,
+            () -> new ObservationHttpFilter(registry, io.asupersync.spring.boot.observation.TraceCorrelation.none()))
+        .run(context -> assertThat(context).hasSingleBean(ObservationHttpFilter.class).hasBean("ownObservation"));
+  }
+
+  @Test
+  void applicationRejectionCountsReplaceTheStarters() {
+    RejectionCounts own = new RejectionCounts() {
+      @Override
+      public String protocol() {
+        return "own";
+      }
+
+      @Override
+      public java.util.Set<String> reasons() {
+        return java.util.Set.of();
+      }
+
+      @Override
+      public long count(String reason) {
+        return 0;
+      }
+    };
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean("asupersyncServerRejectionCounts", RejectionCounts.class, () -> own)
+        .run(context -> assertThat(context).hasNotFailed().getBean(RejectionCounts.class).isSameAs(own));
+  }
+
+  @Test
+  void serverRequestsAreNotObservedWithoutAnObservationRegistryBean() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .run(context -> assertThat(context).hasSingleBean(AsupersyncServerLifecycle.class)
+            .doesNotHaveBean(ObservationHttpFilter.class));
+  }
+
+  @Test
+  void serverRequestsAreNotObservedWithoutMicrometerObservation() {
+    contextRunner.withPropertyValues("asupersync.server.enabled=true")
+        .withBean(ObservationRegistry.class, TestObservationRegistry::create)
+        .withClassLoader(new FilteredClassLoader(ObservationRegistry.class))
+        .run(context -> {
+          assertThat(context).hasNotFailed().doesNotHaveBean(ObservationHttpFilter.class);
+          assertThat(get("http://127.0.0.1:" + cleartextPort(context) + "/hello")).startsWith("hello HTTP/");
+        });
   }
 
   @Test
@@ -278,6 +393,72 @@ class AsupersyncServerAutoConfigurationTests {
             assertThat(serial(send(fresh, url).sslSession().orElseThrow())).isEqualTo(BigInteger.TWO);
           }
         });
+  }
+
+  @Test
+  void tlsPortServesAJksBundleDefinedInProperties(@TempDir Path dir) throws Exception {
+    Path keystore = dir.resolve("server.jks");
+    try (OutputStream out = Files.newOutputStream(keystore)) {
+      serverCertificate(3).toKeyStore("JKS", PASSWORD).store(out, PASSWORD);
+    }
+    contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+        .withPropertyValues("asupersync.server.enabled=true", "asupersync.server.tls-port=0",
+            "asupersync.server.ssl.bundle=server",
+            "spring.ssl.bundle.jks.server.keystore.location=" + keystore.toUri(),
+            "spring.ssl.bundle.jks.server.keystore.type=JKS",
+            "spring.ssl.bundle.jks.server.keystore.password=" + new String(PASSWORD))
+        .run(context -> {
+          try (HttpClient anonymous = tlsClient(false)) {
+            var response = send(anonymous, "https://localhost:" + tlsPort(context) + "/hello");
+            assertThat(response.body()).isEqualTo("hello HTTP/2");
+            assertThat(serial(response.sslSession().orElseThrow())).isEqualTo(BigInteger.valueOf(3));
+          }
+        });
+  }
+
+  @Test
+  void pemBundleReloadedOnUpdateServesTheNewCertificateToNewConnections(@TempDir Path dir) throws Exception {
+    Path certificate = dir.resolve("server.crt");
+    Path key = dir.resolve("server.key");
+    writePem(serverCertificate(4), certificate, key);
+    contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+        .withPropertyValues("asupersync.server.enabled=true", "asupersync.server.tls-port=0",
+            "asupersync.server.ssl.bundle=server",
+            "spring.ssl.bundle.pem.server.keystore.certificate=" + certificate.toUri(),
+            "spring.ssl.bundle.pem.server.keystore.private-key=" + key.toUri(),
+            "spring.ssl.bundle.pem.server.reload-on-update=true",
+            "spring.ssl.bundle.watch.file.quiet-period=50ms")
+        .run(context -> {
+          String url = "https://localhost:" + tlsPort(context) + "/hello";
+          try (HttpClient first = tlsClient(false)) {
+            assertThat(serial(send(first, url).sslSession().orElseThrow())).isEqualTo(BigInteger.valueOf(4));
+          }
+          writePem(serverCertificate(5), certificate, key);
+          long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+          BigInteger served;
+          do {
+            // a new client per attempt: a fresh handshake, no resumed session
+            try (HttpClient fresh = tlsClient(false)) {
+              served = serial(send(fresh, url).sslSession().orElseThrow());
+            }
+          } while (!served.equals(BigInteger.valueOf(5)) && System.nanoTime() < deadline && pause());
+          assertThat(served).isEqualTo(BigInteger.valueOf(5));
+        });
+  }
+
+  private static int tlsPort(AssertableApplicationContext context) {
+    return context.getEnvironment().getRequiredProperty(AsupersyncServerLifecycle.TLS_PORT_PROPERTY, Integer.class);
+  }
+
+  private static void writePem(X509Bundle bundle, Path certificate, Path key) throws IOException {
+    Files.writeString(key, bundle.getPrivateKeyPEM());
+    Files.writeString(certificate, bundle.getCertificatePEM());
+  }
+
+  /** Yields between polls of the watcher's work; always true. */
+  private static boolean pause() {
+    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+    return true;
   }
 
   @Test

@@ -20,6 +20,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.web.servlet.DispatcherServlet;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 class AsupersyncWebMvcAutoConfigurationTests {
@@ -86,6 +87,27 @@ class AsupersyncWebMvcAutoConfigurationTests {
             Runtime.builder().build(), new RequestMappingHandlerAdapter(), Duration.ofSeconds(1),
             ObservationRegistry.NOOP, TraceCorrelation.none()))
         .run(context -> assertThat(context).hasSingleBean(CxHandlerAdapter.class).hasBean("myAdapter"));
+  }
+
+  @Test
+  void argumentResolverConfigurerBacksOffWhenTheUserDefinesOneWithItsName() {
+    WebMvcConfigurer own = new WebMvcConfigurer() {};
+    contextRunner.run(context -> assertThat(context).hasBean("asupersyncCxArgumentResolverConfigurer"));
+    contextRunner
+        .withBean("asupersyncCxArgumentResolverConfigurer", WebMvcConfigurer.class, () -> own)
+        .run(context -> assertThat(context).hasNotFailed()
+            .getBean("asupersyncCxArgumentResolverConfigurer").isSameAs(own));
+  }
+
+  @Test
+  void nothingIsConfiguredWithoutARuntime() {
+    new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(
+            HttpMessageConvertersAutoConfiguration.class,
+            WebMvcAutoConfiguration.class,
+            AsupersyncWebMvcAutoConfiguration.class))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(CxHandlerAdapter.class)
+            .doesNotHaveBean("asupersyncCxArgumentResolverConfigurer"));
   }
 
   @Test

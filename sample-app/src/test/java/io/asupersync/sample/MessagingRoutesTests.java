@@ -17,7 +17,10 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The Redis and NATS demo routes against a real redis-server and nats-server (skipped when not installed). */
+/**
+ * The Redis and NATS demo routes against a real redis-server and nats-server (skipped when not installed),
+ * with application.yml's localhost defaults and only the ports changed.
+ */
 @SpringBootTest(
     webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {"server.address=127.0.0.1", "asupersync.server.cleartext-port=0", "asupersync.server.tls-port=0"})
@@ -33,7 +36,6 @@ class MessagingRoutesTests {
   static void servers(DynamicPropertyRegistry registry) throws Exception {
     redis = RedisServerProcess.start();
     nats = NatsServerProcess.start();
-    registry.add("asupersync.redis.host", () -> "127.0.0.1");
     registry.add("asupersync.redis.port", redis::port);
     registry.add("asupersync.nats.servers", nats::url);
   }

@@ -11,9 +11,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -24,6 +27,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @SpringBootTest(
     webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {"server.address=127.0.0.1", "asupersync.server.cleartext-port=0", "asupersync.server.tls-port=0"})
+@ExtendWith(OutputCaptureExtension.class)
 class MessagingRoutesTests {
 
   private static RedisServerProcess redis;
@@ -58,6 +62,12 @@ class MessagingRoutesTests {
       assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
       return response.body();
     }
+  }
+
+  @Test
+  void reachableServersLogNoDemoOffLine(CapturedOutput output) {
+    assertThat(output.getOut()).contains("Started MessagingRoutesTests")
+        .doesNotContain("demo off").doesNotContain("Starting without a NatsClient");
   }
 
   @Test

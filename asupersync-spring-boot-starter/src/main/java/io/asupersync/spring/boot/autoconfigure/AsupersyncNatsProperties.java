@@ -23,7 +23,7 @@ import org.springframework.util.unit.DataSize;
  * @param connectTimeout Maximum time to establish a connection, handshake included.
  * @param failFast Whether startup fails when no server accepts the first connection. When false, the
  *     failure is logged as one warning and the application starts without a NatsClient bean (inject
- *     {@code ObjectProvider<NatsClient>} to run without it); meant for demos and optional features.
+ *     an ObjectProvider of NatsClient to run without it); meant for demos and optional features.
  * @param ssl TLS settings.
  * @param limits Decoder limits on what the server may send.
  */

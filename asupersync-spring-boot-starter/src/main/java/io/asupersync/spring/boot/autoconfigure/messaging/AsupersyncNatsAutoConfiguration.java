@@ -27,9 +27,10 @@ import org.springframework.context.annotation.Conditional;
  * bounded by {@code connect-timeout}): an application that configured NATS fails to start, naming the
  * servers, when none answers, rather than failing on its first publish; with {@code fail-fast=false} it
  * logs that as one warning instead and starts without a client (the bean is null: inject {@code
- * ObjectProvider<NatsClient>}). After a first connect the client reconnects on its own. TLS when {@code ssl.enabled}, {@code ssl.bundle} or a {@code tls://} server URL says so,
- * trusting what the bundle trusts (the JDK's CAs without a bundle), hostname verification on. Backs off
- * when the application defines its own {@link NatsClient}.
+ * ObjectProvider<NatsClient>}). After a first connect the client reconnects on its own.
+ * TLS when {@code ssl.enabled}, {@code ssl.bundle} or a {@code tls://} server URL says so, trusting
+ * what the bundle trusts (the JDK's CAs without a bundle), hostname verification on. Backs off when the
+ * application defines its own {@link NatsClient}.
  */
 @AutoConfiguration(after = AsupersyncAutoConfiguration.class)
 @ConditionalOnClass(NatsClient.class)

@@ -11,16 +11,23 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The Redis and NATS demo routes against a real redis-server and nats-server (skipped when not installed). */
+/**
+ * The Redis and NATS demo routes against a real redis-server and nats-server (skipped when not installed),
+ * with application.yml's localhost defaults and only the ports changed.
+ */
 @SpringBootTest(
     webEnvironment = WebEnvironment.RANDOM_PORT,
     properties = {"server.address=127.0.0.1", "asupersync.server.cleartext-port=0", "asupersync.server.tls-port=0"})
+@ExtendWith(OutputCaptureExtension.class)
 class MessagingRoutesTests {
 
   private static RedisServerProcess redis;
@@ -33,7 +40,6 @@ class MessagingRoutesTests {
   static void servers(DynamicPropertyRegistry registry) throws Exception {
     redis = RedisServerProcess.start();
     nats = NatsServerProcess.start();
-    registry.add("asupersync.redis.host", () -> "127.0.0.1");
     registry.add("asupersync.redis.port", redis::port);
     registry.add("asupersync.nats.servers", nats::url);
   }
@@ -56,6 +62,12 @@ class MessagingRoutesTests {
       assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
       return response.body();
     }
+  }
+
+  @Test
+  void reachableServersLogNoDemoOffLine(CapturedOutput output) {
+    assertThat(output.getOut()).contains("Started MessagingRoutesTests")
+        .doesNotContain("demo off").doesNotContain("Starting without a NatsClient");
   }
 
   @Test

@@ -21,6 +21,9 @@ import org.springframework.util.unit.DataSize;
  * @param token Login token, instead of user and password.
  * @param connectionName Name the client reports to the server.
  * @param connectTimeout Maximum time to establish a connection, handshake included.
+ * @param failFast Whether startup fails when no server accepts the first connection. When false, the
+ *     failure is logged as one warning and the application starts without a NatsClient bean (inject
+ *     an ObjectProvider of NatsClient to run without it); meant for demos and optional features.
  * @param ssl TLS settings.
  * @param limits Decoder limits on what the server may send.
  */
@@ -32,6 +35,7 @@ public record AsupersyncNatsProperties(
     @Nullable String token,
     @Nullable String connectionName,
     @DefaultValue("5s") Duration connectTimeout,
+    @DefaultValue("true") boolean failFast,
     @DefaultValue Ssl ssl,
     @DefaultValue Limits limits) {
 

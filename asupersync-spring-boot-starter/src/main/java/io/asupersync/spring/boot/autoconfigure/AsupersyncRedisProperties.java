@@ -24,7 +24,6 @@ import org.springframework.util.unit.DataSize;
  * @param password Login password.
  * @param database Database index selected on each connection.
  * @param connectTimeout Maximum time to establish a connection.
- * @param commandTimeout Time budget of one command when the caller's budget is longer.
  * @param ssl TLS settings.
  * @param pool Connection pool settings.
  * @param limits Decoder limits on what the server may send.
@@ -38,7 +37,6 @@ public record AsupersyncRedisProperties(
     @Nullable String password,
     @DefaultValue("0") int database,
     @DefaultValue("10s") Duration connectTimeout,
-    @DefaultValue("60s") Duration commandTimeout,
     @DefaultValue Ssl ssl,
     @DefaultValue Pool pool,
     @DefaultValue Limits limits) {
@@ -51,7 +49,6 @@ public record AsupersyncRedisProperties(
     tcpPort("asupersync.redis.port", port);
     notNegative("asupersync.redis.database", database);
     positive("asupersync.redis.connect-timeout", connectTimeout);
-    positive("asupersync.redis.command-timeout", commandTimeout);
   }
 
   /** Whether a server to connect to is configured. */
@@ -75,14 +72,12 @@ public record AsupersyncRedisProperties(
   public record Ssl(@DefaultValue("false") boolean enabled, @Nullable String bundle) {}
 
   /**
-   * Connection pool settings.
+   * Connection pool settings. A command waits for a free connection within its caller's budget.
    *
    * @param maxActive Maximum number of connections open at once.
    * @param minIdle Number of idle connections kept open.
-   * @param maxWait Maximum time a command waits for a free connection when the pool is exhausted.
    */
-  public record Pool(
-      @DefaultValue("8") int maxActive, @DefaultValue("0") int minIdle, @DefaultValue("10s") Duration maxWait) {
+  public record Pool(@DefaultValue("8") int maxActive, @DefaultValue("0") int minIdle) {
 
     public Pool {
       positive("asupersync.redis.pool.max-active", maxActive);
@@ -94,7 +89,6 @@ public record AsupersyncRedisProperties(
             "must not exceed asupersync.redis.pool.max-active (" + maxActive + ")",
             "Lower min-idle or raise max-active.");
       }
-      positive("asupersync.redis.pool.max-wait", maxWait);
     }
   }
 

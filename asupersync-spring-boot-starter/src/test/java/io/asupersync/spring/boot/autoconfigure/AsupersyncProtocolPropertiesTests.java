@@ -86,7 +86,10 @@ class AsupersyncProtocolPropertiesTests {
     assertThat(nats.servers()).containsExactly(URI.create("nats://a:4222"), URI.create("nats://b:4222"));
     assertThat(nats.limits().maxPayloadSize()).isEqualTo(DataSize.ofMegabytes(1));
     assertThat(nats.limits().maxControlLineSize()).isEqualTo(DataSize.ofKilobytes(4));
+    assertThat(nats.failFast()).isTrue();
     assertThat(bind("asupersync.nats", AsupersyncNatsProperties.class).isConfigured()).isFalse();
+    assertThat(bind("asupersync.nats", AsupersyncNatsProperties.class, "asupersync.nats.fail-fast=false").failFast())
+        .isFalse();
   }
 
   @Test

@@ -9,6 +9,9 @@ import io.asupersync.spring.boot.autoconfigure.AsupersyncNatsProperties;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
 import java.net.URI;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -22,10 +25,12 @@ import org.springframework.context.annotation.Conditional;
  * A connected {@link NatsClient} from {@code asupersync.nats.*} once {@code servers} is set; closed with
  * the context. The client connects while the bean is created (each server tried once, each attempt
  * bounded by {@code connect-timeout}): an application that configured NATS fails to start, naming the
- * servers, when none answers, rather than failing on its first publish. After that the client reconnects
- * on its own. TLS when {@code ssl.enabled}, {@code ssl.bundle} or a {@code tls://} server URL says so,
- * trusting what the bundle trusts (the JDK's CAs without a bundle), hostname verification on. Backs off
- * when the application defines its own {@link NatsClient}.
+ * servers, when none answers, rather than failing on its first publish; with {@code fail-fast=false} it
+ * logs that as one warning instead and starts without a client (the bean is null: inject {@code
+ * ObjectProvider<NatsClient>}). After a first connect the client reconnects on its own.
+ * TLS when {@code ssl.enabled}, {@code ssl.bundle} or a {@code tls://} server URL says so, trusting
+ * what the bundle trusts (the JDK's CAs without a bundle), hostname verification on. Backs off when the
+ * application defines its own {@link NatsClient}.
  */
 @AutoConfiguration(after = AsupersyncAutoConfiguration.class)
 @ConditionalOnClass(NatsClient.class)
@@ -33,9 +38,11 @@ import org.springframework.context.annotation.Conditional;
 @ConditionalOnBean(Runtime.class)
 public final class AsupersyncNatsAutoConfiguration {
 
+  private static final Logger LOG = LoggerFactory.getLogger(AsupersyncNatsAutoConfiguration.class);
+
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  NatsClient asupersyncNatsClient(
+  @Nullable NatsClient asupersyncNatsClient(
       Runtime runtime, AsupersyncNatsProperties properties, ObjectProvider<SslBundles> sslBundles) {
     NatsClient.Builder builder = builder(runtime, properties);
     if (properties.usesTls()) {
@@ -44,11 +51,14 @@ public final class AsupersyncNatsAutoConfiguration {
     try {
       return Objects.requireNonNull(runtime.run(builder::connect).orThrow());
     } catch (NatsException ex) {
-      throw new InvalidAsupersyncPropertyException(
-          "asupersync.nats.servers",
-          properties.servers(),
-          "no NATS server accepted the connection (" + ex.reason() + "): " + ex.getMessage(),
-          action(ex));
+      String reason = "no NATS server accepted the connection (" + ex.reason() + "): " + ex.getMessage();
+      if (!properties.failFast()) {
+        // One line, no stack trace: the cause is the server being away, not this code.
+        LOG.warn("Starting without a NatsClient (asupersync.nats.fail-fast=false): asupersync.nats.servers {}: {}. {}",
+            properties.servers(), reason, action(ex));
+        return null;
+      }
+      throw new InvalidAsupersyncPropertyException("asupersync.nats.servers", properties.servers(), reason, action(ex));
     } catch (RuntimeException ex) {
       throw ex;
     } catch (Exception ex) {

@@ -38,6 +38,14 @@ class AsupersyncKafkaAutoConfigurationTests {
   }
 
   @Test
+  void backsOffWithoutARuntime() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AsupersyncKafkaAutoConfiguration.class))
+        .withPropertyValues("asupersync.kafka.bootstrap-servers=127.0.0.1:9092")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(KafkaSender.class));
+  }
+
+  @Test
   void backsOffForTheApplicationsSender() {
     contextRunner.withPropertyValues("asupersync.kafka.bootstrap-servers=127.0.0.1:9092")
         .withBean("mine", KafkaSender.class, () -> {

@@ -1,5 +1,6 @@
 package io.asupersync.spring.boot.autoconfigure.messaging;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asupersync.Runtime;
@@ -14,11 +15,15 @@ import io.asupersync.testsupport.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.NestedExceptionUtils;
 
 class AsupersyncNatsAutoConfigurationTests {
@@ -35,6 +40,14 @@ class AsupersyncNatsAutoConfigurationTests {
   @Test
   void backsOffWithoutTheNatsClasses() {
     contextRunner.withClassLoader(new FilteredClassLoader(NatsClient.class))
+        .withPropertyValues("asupersync.nats.servers=nats://127.0.0.1:4222")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(NatsClient.class));
+  }
+
+  @Test
+  void backsOffWithoutARuntime() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AsupersyncNatsAutoConfiguration.class))
         .withPropertyValues("asupersync.nats.servers=nats://127.0.0.1:4222")
         .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(NatsClient.class));
   }
@@ -59,6 +72,20 @@ class AsupersyncNatsAutoConfigurationTests {
           InvalidAsupersyncPropertyException invalid = (InvalidAsupersyncPropertyException) root;
           assertThat(invalid.property()).isEqualTo("asupersync.nats.servers");
           assertThat(invalid.action()).contains("nats-server");
+        });
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void unreachableServersWithFailFastOffStartWithoutAClientAndOneWarning(CapturedOutput output) {
+    String servers = "nats://127.0.0.1:" + Ports.unused();
+    contextRunner.withPropertyValues("asupersync.nats.servers=" + servers, "asupersync.nats.fail-fast=false")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBeanProvider(NatsClient.class).getIfAvailable()).isNull();
+          assertThat(output.getOut().lines().filter(line -> line.contains("Starting without a NatsClient")))
+              .singleElement(as(InstanceOfAssertFactories.STRING))
+              .contains("WARN", servers, "CONNECT_FAILED", "nats-server");
         });
   }
 

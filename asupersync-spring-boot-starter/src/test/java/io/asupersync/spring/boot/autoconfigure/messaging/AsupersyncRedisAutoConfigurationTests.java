@@ -44,6 +44,14 @@ class AsupersyncRedisAutoConfigurationTests {
   }
 
   @Test
+  void backsOffWithoutARuntime() {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AsupersyncRedisAutoConfiguration.class))
+        .withPropertyValues("asupersync.redis.host=127.0.0.1")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisClient.class));
+  }
+
+  @Test
   void backsOffForTheApplicationsClient() {
     contextRunner.withPropertyValues("asupersync.redis.host=127.0.0.1")
         .withBean("mine", RedisClient.class, () -> {

@@ -51,7 +51,7 @@ public final class AsupersyncNatsAutoConfiguration {
     try {
       return Objects.requireNonNull(runtime.run(builder::connect).orThrow());
     } catch (NatsException ex) {
-      String reason = "no NATS server accepted the connection (" + ex.reason() + "): " + ex.getMessage();
+      String reason = "no NATS server accepted the connection: " + ex.getMessage();
       if (!properties.failFast()) {
         // One line, no stack trace: the cause is the server being away, not this code.
         LOG.warn("Starting without a NatsClient (asupersync.nats.fail-fast=false): asupersync.nats.servers {}: {}. {}",

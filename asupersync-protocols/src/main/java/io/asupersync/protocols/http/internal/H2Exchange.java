@@ -115,8 +115,10 @@ final class H2Exchange extends Exchange {
         f -> {
           complete(sentStatus);
           connection.exchanges.remove(this);
-          if (!body.isEnded() && channel.isActive()) {
-            // answered before the request ended: the rest of the request is not wanted (RFC 9113 8.1)
+          if (!body.isEnded() && body.received() > 0 && channel.isActive()) {
+            // answered while the request body was coming: the rest is not wanted (RFC 9113 8.1). A stream
+            // with no body yet is left half-closed, so what its peer sends next on it (WINDOW_UPDATE,
+            // trailers) is still checked; DATA arriving after the response resets it then (onData).
             channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
           }
         });

@@ -7,6 +7,7 @@ import io.asupersync.protocols.http.HttpStatusException;
 import io.asupersync.protocols.http.RejectionReason;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -164,6 +165,13 @@ final class H2StreamHandler extends ChannelDuplexHandler {
   private void onData(ChannelHandlerContext ctx, Http2DataFrame data) {
     H2Exchange ex = exchange;
     if (ex == null) {
+      return;
+    }
+    if (ex.isComplete()) {
+      // the response is out: nobody reads this body, and unread DATA would hold connection window
+      if (!data.isEndStream()) {
+        ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+      }
       return;
     }
     if (data.content().isReadable() && !ex.body.offer(data.content())) {

@@ -20,6 +20,7 @@ if [[ ${#targets[@]} -eq 0 ]]; then
     Http2ServerFuzzTests#frames
     HpackFuzzTests#headerBlocks
     Http1ClientFuzzTests#response
+    Http2ClientFuzzTests#response
     TraceFileFuzzTests#taggedReader
     NatsDecoderFuzzTests#decoder
   )

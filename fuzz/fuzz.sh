@@ -23,6 +23,8 @@ if [[ ${#targets[@]} -eq 0 ]]; then
     Http2ClientFuzzTests#response
     TraceFileFuzzTests#taggedReader
     NatsDecoderFuzzTests#decoder
+    NatsJsonFuzzTests#document
+    GrpcHealthFuzzTests#messages
   )
   # targets of other modules' decoders, when present on this branch
   for t in RespDecoderFuzzTests#decode WebSocketFrameFuzzTests#frameReader GrpcFramingFuzzTests#messageFraming GrpcFramingFuzzTests#timeoutAndStatusMessage; do

@@ -25,6 +25,7 @@ if [[ ${#targets[@]} -eq 0 ]]; then
     NatsDecoderFuzzTests#decoder
     NatsJsonFuzzTests#document
     GrpcHealthFuzzTests#messages
+    WebSocketHandshakeFuzzTests#upgradeRequest
   )
   # targets of other modules' decoders, when present on this branch
   for t in RespDecoderFuzzTests#decode WebSocketFrameFuzzTests#frameReader GrpcFramingFuzzTests#messageFraming GrpcFramingFuzzTests#timeoutAndStatusMessage; do

@@ -14,7 +14,6 @@ import io.asupersync.protocols.http.internal.ServerEngine;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
@@ -26,13 +25,12 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,17 +40,19 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The server's real connection pipeline ({@link ServerEngine#initConnection}: preface sniffer, then the
- * HTTP/1.1 or HTTP/2 handlers with the configured limits) over a loopback TCP connection, client and
- * server on one event loop, requests dispatched to handlers on a real runtime. The client writes the
- * input in chunks; the harness waits until the connection is quiet (the server read the input or
+ * HTTP/1.1 or HTTP/2 handlers with the configured limits) over an in-VM connection (Netty's local
+ * transport: no socket, no system call per chunk), client and server on one event loop, requests
+ * dispatched to handlers on a real runtime. The client writes the input in chunks; the harness waits until the connection is quiet (the server read the input or
  * stopped reading, no request is running, the client received everything the server wrote, across
  * event-loop barriers; or a handler stays parked waiting for body bytes that will not come), then reads
  * what the server answered and closes.
  *
  * <p>Measured per input: the bytes the event-loop thread allocated (decoders, HPACK, pipeline), and the
  * heap and direct bytes still held in buffers of the server's allocator once the connection closed
- * (the server's channels use their own {@link UnpooledByteBufAllocator}, whose metric counts live
- * buffers), which must be zero.
+ * (the chunks the client writes and everything the server allocates come from one {@link
+ * UnpooledByteBufAllocator}, whose metric counts live buffers: the server must have released every
+ * input chunk and every buffer of its own, and the client every buffer the server wrote), which must
+ * be zero.
  */
 final class ServerPipelineHarness implements AutoCloseable {
 
@@ -112,7 +112,7 @@ final class ServerPipelineHarness implements AutoCloseable {
 
   private final Runtime runtime;
   private final ServerEngine engine;
-  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
   private final EventLoop loop = group.next();
   private final UnpooledByteBufAllocator serverAlloc = new UnpooledByteBufAllocator(false);
   private final Channel server;
@@ -153,7 +153,7 @@ final class ServerPipelineHarness implements AutoCloseable {
     server =
         new ServerBootstrap()
             .group(group)
-            .channel(NioServerSocketChannel.class)
+            .channel(LocalServerChannel.class)
             .childOption(ChannelOption.ALLOCATOR, serverAlloc)
             .childHandler(
                 new ChannelInitializer<Channel>() {
@@ -164,7 +164,7 @@ final class ServerPipelineHarness implements AutoCloseable {
                     engine.initConnection(ch, null);
                   }
                 })
-            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .bind(LocalAddress.ANY)
             .syncUninterruptibly()
             .channel();
     loopThread = loop.submit(() -> Thread.currentThread().threadId()).syncUninterruptibly().getNow();
@@ -196,7 +196,7 @@ final class ServerPipelineHarness implements AutoCloseable {
     return r;
   }
 
-  /** Linear in the input plus a fixed cost per connection (pipeline, codecs, TCP connection, runtime bookkeeping). */
+  /** Linear in the input plus a fixed cost per connection (pipeline, codecs, channel, runtime bookkeeping). */
   static long allocationLimit(int inputLength) {
     return 64L * inputLength + 4 * 1024 * 1024;
   }
@@ -211,8 +211,7 @@ final class ServerPipelineHarness implements AutoCloseable {
     Channel client =
         new Bootstrap()
             .group(group)
-            .channel(NioSocketChannel.class)
-            .option(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
+            .channel(LocalChannel.class)
             .handler(
                 new ChannelInboundHandlerAdapter() {
                   @Override
@@ -230,7 +229,8 @@ final class ServerPipelineHarness implements AutoCloseable {
             .syncUninterruptibly()
             .channel();
     for (int at = 0; at < wire.length; at += chunk) {
-      client.writeAndFlush(Unpooled.copiedBuffer(wire, at, Math.min(chunk, wire.length - at)));
+      int n = Math.min(chunk, wire.length - at);
+      client.writeAndFlush(serverAlloc.heapBuffer(n).writeBytes(wire, at, n));
     }
     awaitQuiet(m, wire.length, answer);
     boolean closedByServer = !client.isActive();

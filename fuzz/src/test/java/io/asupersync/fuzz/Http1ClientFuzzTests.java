@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
  * ClientResponse}) over {@link ClientHarness}: the server answers the client's GET with the input bytes
  * verbatim and closes; the caller reads the whole body.
  *
- * <p>Invariants, per input: the call ends (within 10 s) with a response whose status is 100..599 and
+ * <p>Invariants, per input: the call ends (within 10 s; 60 s on a retry, see {@link ClientHarness#call}) with a response whose status is 100..599 and
  * whose body is within {@code maxBodyBytes}, or with {@link HttpClientException}; nothing else escapes
  * (no other exception, no Netty warning or leak); and all threads together allocate at most {@link
  * ClientHarness#allocationLimit} bytes, so no allocation is sized by an announced length. What {@link

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
  * 1; the server answers with the input bytes as they are (its SETTINGS, then frames for stream 1, or
  * anything else) and closes; the caller reads the whole body.
  *
- * <p>Invariants, per input, as for {@link Http1ClientFuzzTests}: the call ends (within 10 s) with a
+ * <p>Invariants, per input, as for {@link Http1ClientFuzzTests}: the call ends (within 10 s; 60 s on a retry, see {@link ClientHarness#call}) with a
  * response of status 100..599 and a body within the limit, or with {@link HttpClientException};
  * nothing else escapes (no Netty warning or leak); allocation within {@link
  * ClientHarness#allocationLimit}.

@@ -190,15 +190,20 @@ final class ServerPipelineHarness implements AutoCloseable {
   Result driveWithinAllocationLimit(byte[] wire, int chunk) {
     Result r = drive(wire, chunk);
     // up to two more passes: when fuzzing, Jazzer also retransforms classes the first passes touched
-    for (int pass = 1; pass < 3 && r.loopAllocatedBytes() > allocationLimit(wire.length); pass++) {
+    for (int pass = 1; pass < 3 && r.loopAllocatedBytes() > allocationLimit(wire.length, chunk); pass++) {
       r = drive(wire, chunk);
     }
     return r;
   }
 
-  /** Linear in the input plus a fixed cost per connection (pipeline, codecs, channel, runtime bookkeeping). */
-  static long allocationLimit(int inputLength) {
-    return 64L * inputLength + 4 * 1024 * 1024;
+  /**
+   * Linear in the input, plus a fixed cost per chunk (each one is a message through the pipeline: a
+   * read event, a cumulation step, a decode attempt; about 180 bytes a chunk when fuzzing, where the
+   * instrumentation adds to it) and per connection (pipeline, codecs, channel, runtime bookkeeping).
+   */
+  static long allocationLimit(int inputLength, int chunk) {
+    long chunks = inputLength == 0 ? 0 : (inputLength + (long) chunk - 1) / chunk;
+    return 64L * inputLength + 512L * chunks + 4 * 1024 * 1024;
   }
 
   /** Sends {@code wire} in chunks of {@code chunk} bytes over a new connection and returns what came back. */

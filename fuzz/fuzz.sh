@@ -20,8 +20,12 @@ if [[ ${#targets[@]} -eq 0 ]]; then
     Http2ServerFuzzTests#frames
     HpackFuzzTests#headerBlocks
     Http1ClientFuzzTests#response
+    Http2ClientFuzzTests#response
     TraceFileFuzzTests#taggedReader
     NatsDecoderFuzzTests#decoder
+    NatsJsonFuzzTests#document
+    GrpcHealthFuzzTests#messages
+    WebSocketHandshakeFuzzTests#upgradeRequest
   )
   # targets of other modules' decoders, when present on this branch
   for t in RespDecoderFuzzTests#decode WebSocketFrameFuzzTests#frameReader GrpcFramingFuzzTests#messageFraming GrpcFramingFuzzTests#timeoutAndStatusMessage; do

@@ -62,7 +62,7 @@ class Http1ServerFuzzTests {
     byte[] wire = input.length == 0 ? input : Arrays.copyOfRange(input, 1, input.length);
     ServerPipelineHarness.Result r = harness.driveWithinAllocationLimit(wire, chunk);
     NettyReports.assertNone("an HTTP/1.1 request");
-    assertThat(r.loopAllocatedBytes()).as("event loop allocation for %d bytes", wire.length).isLessThanOrEqualTo(ServerPipelineHarness.allocationLimit(wire.length));
+    assertThat(r.loopAllocatedBytes()).as("event loop allocation for %d bytes", wire.length).isLessThanOrEqualTo(ServerPipelineHarness.allocationLimit(wire.length, chunk));
     if (sniffedAsHttp2(wire)) {
       return; // the HTTP/2 target covers this side
     }

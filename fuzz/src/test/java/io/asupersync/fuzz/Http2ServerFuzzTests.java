@@ -65,7 +65,7 @@ class Http2ServerFuzzTests {
     ServerPipelineHarness.Result r = harness.driveWithinAllocationLimit(bytes, chunk);
     NettyReports.assertNone("an HTTP/2 frame sequence");
     assertThat(r.loopAllocatedBytes()).as("event loop allocation for %d bytes", bytes.length)
-        .isLessThanOrEqualTo(ServerPipelineHarness.allocationLimit(bytes.length));
+        .isLessThanOrEqualTo(ServerPipelineHarness.allocationLimit(bytes.length, chunk));
     List<H2Wire.Frame> frames = H2Wire.parse(r.answer());
     assertThat(frames).as("the server's bytes end on a frame boundary").isNotNull();
     assertThat(frames).as("server frames").isNotEmpty();

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * The seed corpora of the HTTP targets: {@link Http1ServerFuzzTests#request}, {@link
  * Http2ServerFuzzTests#frames}, {@link HpackFuzzTests#headerBlocks} and {@link
- * Http1ClientFuzzTests#response}. Each names what it exercises; the prefix says the outcome that
+ * Http1ClientFuzzTests#response}, {@link Http2ClientFuzzTests#response}. Each names what it exercises; the prefix says the outcome that
  * {@link HttpSeedCorpusTests} checks: {@code accept-} seeds are served (or decode), {@code reject-}
  * seeds get the protocol's rejection. The first byte of a server seed is the chunk-size selector (0:
  * all at once; b: chunks of {@code 1 + b % 64}).
@@ -28,7 +28,8 @@ final class HttpSeeds {
           "h1-server", "Http1ServerFuzzTestsInputs/request",
           "h2-server", "Http2ServerFuzzTestsInputs/frames",
           "hpack", "HpackFuzzTestsInputs/headerBlocks",
-          "h1-client", "Http1ClientFuzzTestsInputs/response");
+          "h1-client", "Http1ClientFuzzTestsInputs/response",
+          "h2-client", "Http2ClientFuzzTestsInputs/response");
 
   private HttpSeeds() {}
 
@@ -38,6 +39,7 @@ final class HttpSeeds {
       case "h2-server" -> h2Server();
       case "hpack" -> hpack();
       case "h1-client" -> h1Client();
+      case "h2-client" -> h2Client();
       default -> throw new IllegalArgumentException(target);
     };
   }
@@ -197,7 +199,74 @@ final class HttpSeeds {
     return s;
   }
 
+  /**
+   * What a server sends the HTTP/2 client (its GET is stream 3): SETTINGS, then the response. Header
+   * blocks use the static table ({@code :status} 200 is index 8) or literals with a static name.
+   */
+  static Map<String, byte[]> h2Client() {
+    Map<String, byte[]> s = new LinkedHashMap<>();
+    int es = H2Wire.END_STREAM, eh = H2Wire.END_HEADERS;
+    int id = 3; // the GET's stream: Netty's client codec keeps stream 1 for an h2c upgrade
+    byte[] ok = {(byte) 0x88};
+    byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+    s.put("accept-headers-only", new H2Wire().settings().headers(id, es | eh, ok).bytes());
+    s.put("accept-headers-and-data", new H2Wire().settings().headers(id, eh, ok).frame(H2Wire.DATA, es, id, hello).bytes());
+    s.put("accept-settings-ack-ping-window", new H2Wire().settings(1, 4096, 3, 100, 4, 65535, 5, 16384).frame(H2Wire.SETTINGS, H2Wire.ACK, 0, new byte[0])
+        .ping(9).windowUpdate(0, 1000).headers(id, eh, ok).frame(H2Wire.DATA, 0, id, hello).windowUpdate(id, 10).frame(H2Wire.DATA, es, id, hello).bytes());
+    s.put("accept-trailers", new H2Wire().settings().headers(id, eh, ok).frame(H2Wire.DATA, 0, id, hello).headers(id, es | eh, literalNewName("grpc-status", "0")).bytes());
+    s.put("accept-continuation", new H2Wire().settings().headers(id, es, ok).frame(H2Wire.CONTINUATION, eh, id, literal(31, "text/plain")).bytes());
+    s.put("accept-informational-then-final", new H2Wire().settings().headers(id, eh, literal(0x08, "103")).headers(id, es | eh, new byte[] {(byte) 0x8d}).bytes());
+    s.put("accept-padded-data-and-headers", new H2Wire().settings().headers(id, eh | H2Wire.PADDED | H2Wire.PRIORITY_FLAG, padded(ok))
+        .frame(H2Wire.DATA, es | H2Wire.PADDED, id, concat(new byte[] {3}, hello, new byte[3])).bytes());
+    s.put("accept-body-at-limit", new H2Wire().settings().headers(id, eh, ok).frame(H2Wire.DATA, 0, id, filler(4000)).frame(H2Wire.DATA, es, id, filler(96)).bytes());
+    s.put("accept-dynamic-table", new H2Wire().settings().headers(id, es | eh, concat(ok, indexed("x-a", "1"), new byte[] {(byte) (0x80 | 62)})).bytes());
+    s.put("accept-unknown-frame-and-priority", new H2Wire().settings().frame(0x42, 0, 0, new byte[] {1}).frame(H2Wire.PRIORITY, 0, id, new byte[] {0, 0, 0, 0, 16})
+        .headers(id, es | eh, ok).bytes());
+    s.put("reject-empty", new byte[0]);
+    s.put("reject-headers-before-settings", new H2Wire().headers(id, es | eh, ok).bytes());
+    s.put("reject-truncated-stream", new H2Wire().settings().headers(id, eh, ok).frame(H2Wire.DATA, 0, id, hello).bytes());
+    s.put("reject-body-too-large", new H2Wire().settings().headers(id, eh, ok).frame(H2Wire.DATA, 0, id, filler(4000)).frame(H2Wire.DATA, es, id, filler(200)).bytes());
+    s.put("reject-declared-length-too-large", new H2Wire().settings().headers(id, eh, concat(ok, literal(28, "5000"))).bytes());
+    s.put("reject-missing-status", new H2Wire().settings().headers(id, es | eh, literal(31, "text/plain")).bytes());
+    s.put("reject-status-out-of-range", new H2Wire().settings().headers(id, es | eh, literal(0x08, "999")).bytes());
+    s.put("reject-status-not-a-number", new H2Wire().settings().headers(id, es | eh, literal(0x08, "2x0")).bytes());
+    s.put("reject-rst-stream", new H2Wire().settings().rst(id, 7).bytes());
+    s.put("reject-goaway", new H2Wire().settings().frame(H2Wire.GOAWAY, 0, 0, concat(H2Wire.int32(0), H2Wire.int32(2))).bytes());
+    s.put("reject-frame-too-large", new H2Wire().settings().headers(id, eh, ok).frame(H2Wire.DATA, 0, id, new byte[17000]).bytes());
+    s.put("reject-data-before-headers", new H2Wire().settings().frame(H2Wire.DATA, es, id, hello).bytes());
+    s.put("reject-push-promise", new H2Wire().settings().frame(H2Wire.PUSH_PROMISE, eh, id, concat(H2Wire.int32(2), ok)).bytes());
+    s.put("reject-header-list-too-large", new H2Wire().settings().headers(id, es | eh, concat(ok, literal(32, "c".repeat(5000)))).bytes());
+    s.put("reject-hpack-bomb", new H2Wire().settings().headers(id, es | eh, concat(ok, indexed("x-bomb", "z".repeat(3000)), repeat((byte) (0x80 | 62), 60))).bytes());
+    s.put("reject-bad-huffman", new H2Wire().settings().headers(id, es | eh, concat(ok, new byte[] {0x40, (byte) 0x81, (byte) 0xff, 0x01, 'v'})).bytes());
+    s.put("reject-uppercase-name", new H2Wire().settings().headers(id, es | eh, concat(ok, literalNewName("X-Up", "1"))).bytes());
+    s.put("reject-window-update-overflow", new H2Wire().settings().windowUpdate(0, 0x7fffffff).windowUpdate(0, 0x7fffffff).headers(id, es | eh, ok).bytes());
+    s.put("reject-settings-bad-length", new H2Wire().frame(H2Wire.SETTINGS, 0, 0, new byte[5]).headers(id, es | eh, ok).bytes());
+    s.put("reject-continuation-never-ends", new H2Wire().settings().headers(id, es, ok).frame(H2Wire.CONTINUATION, 0, id, filler(3000)).frame(H2Wire.CONTINUATION, 0, id, filler(3000)).bytes());
+    s.put("reject-http1-answer", ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    return s;
+  }
+
   // ---- helpers
+
+  /** A literal field without indexing whose name is static-table entry {@code nameIndex}. */
+  private static byte[] literal(int nameIndex, String value) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    H2Wire.integer(b, 0x00, 4, nameIndex);
+    H2Wire.string(b, value);
+    return b.toByteArray();
+  }
+
+  private static byte[] indexed(String name, String value) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    H2Wire.indexedLiteral(b, name, value);
+    return b.toByteArray();
+  }
+
+  private static byte[] repeat(byte v, int n) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, v);
+    return b;
+  }
 
   private static byte[] seed(int chunkSelector, String wire) {
     return concat(new byte[] {(byte) chunkSelector}, wire.getBytes(StandardCharsets.ISO_8859_1));

@@ -196,7 +196,8 @@ final class H2Connection extends ChannelInboundHandlerAdapter implements Connect
       } catch (NumberFormatException e) {
         status = -1;
       }
-      if (status < 100) {
+      if (status < 100 || status > 599) {
+        // RFC 9110 section 15: three digits, 100..599 (the parse above takes any three digits)
         fail(ctx, new HttpClientException(Reason.MALFORMED_RESPONSE, "response without a valid :status"));
         return;
       }

@@ -15,7 +15,6 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -125,8 +124,8 @@ final class H2StreamHandler extends ChannelDuplexHandler {
             fields,
             h.scheme() != null ? h.scheme().toString() : connection.tls != null ? "https" : "http",
             authority != null ? authority.toString() : fields.first("host"),
-            (InetSocketAddress) ch.parent().remoteAddress(),
-            (InetSocketAddress) ch.parent().localAddress(),
+            RequestImpl.inet(ch.parent().remoteAddress()),
+            RequestImpl.inet(ch.parent().localAddress()),
             connection.tls,
             body);
     H2Exchange ex = new H2Exchange(engine, request, connection, ch, body);

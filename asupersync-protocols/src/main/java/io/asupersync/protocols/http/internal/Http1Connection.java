@@ -30,7 +30,6 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -296,8 +295,8 @@ final class Http1Connection extends ChannelDuplexHandler {
             headers.build(),
             tls != null ? "https" : "http",
             hosts.isEmpty() ? null : hosts.get(0),
-            (InetSocketAddress) c.channel().remoteAddress(),
-            (InetSocketAddress) c.channel().localAddress(),
+            RequestImpl.inet(c.channel().remoteAddress()),
+            RequestImpl.inet(c.channel().localAddress()),
             tls,
             body);
     Http1Exchange ex = new Http1Exchange(engine, request, this, c.channel(), version, keepAlive);

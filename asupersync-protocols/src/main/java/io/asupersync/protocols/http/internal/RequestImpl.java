@@ -7,6 +7,7 @@ import io.asupersync.protocols.http.RequestBody;
 import io.asupersync.protocols.tls.TlsInfo;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
@@ -37,6 +38,11 @@ final class RequestImpl implements HttpRequest {
   private RequestBody body;
   private volatile @Nullable Map<String, List<String>> query;
   private volatile @Nullable ConcurrentMap<String, Object> attributes;
+
+  /** A connection's address; a non-IP transport (the fuzz module's in-VM channels) reads as an unresolved placeholder. */
+  static InetSocketAddress inet(SocketAddress address) {
+    return address instanceof InetSocketAddress inet ? inet : InetSocketAddress.createUnresolved("non-ip-transport", 0);
+  }
 
   RequestImpl(
       HttpProtocol protocol,

@@ -3,7 +3,7 @@ package io.asupersync.protocols.websocket;
 /**
  * Why the server refused a WebSocket upgrade or failed a connection. Each reason has a counter ({@code
  * AsupersyncServer.websocketRejections()}); every occurrence is also traced as {@code LIMIT_EXCEEDED} or
- * {@code PROTOCOL_ERROR} with the close code.
+ * {@code PROTOCOL_ERROR} with the close code (the HTTP status for a refused upgrade).
  */
 public enum WebSocketRejectionReason {
   /** The opening handshake was refused: 400, 405 or 426. */

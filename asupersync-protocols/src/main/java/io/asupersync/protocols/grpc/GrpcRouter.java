@@ -19,9 +19,12 @@ import io.asupersync.trace.TraceBuffer;
 import io.asupersync.trace.TraceKind;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,6 +75,14 @@ public final class GrpcRouter implements HttpHandler {
     return server.streamRoute("POST", ROUTE, this);
   }
 
+  /**
+   * How many calls were refused or failed by the router itself, by reason, since it was built; every
+   * reason is present. A snapshot: later rejections do not change the map.
+   */
+  public Map<GrpcRejectionReason, Long> rejections() {
+    return tracer.rejections();
+  }
+
   @Override
   public HttpResponse handle(Cx cx, HttpRequest request) throws Exception {
     if (request.protocol() != HttpProtocol.HTTP_2) {
@@ -91,7 +102,7 @@ public final class GrpcRouter implements HttpHandler {
       return trailersOnly(Status.of(StatusCode.UNIMPLEMENTED, "unknown method " + methodName + " of service " + serviceName));
     }
     if (GrpcHeaders.listSize(request.headers()) > limits.maxMetadataBytes()) {
-      tracer.limit(method.descriptor(), "request metadata", "maxMetadataBytes=" + limits.maxMetadataBytes());
+      tracer.reject(method.descriptor(), GrpcRejectionReason.METADATA_TOO_LARGE, "request metadata", "maxMetadataBytes=" + limits.maxMetadataBytes());
       return trailersOnly(Status.of(StatusCode.RESOURCE_EXHAUSTED, "request metadata over " + limits.maxMetadataBytes() + " bytes"));
     }
     Instant deadline = null;
@@ -99,7 +110,7 @@ public final class GrpcRouter implements HttpHandler {
     if (timeout != null) {
       long nanos = GrpcTimeout.parseNanos(timeout);
       if (nanos == GrpcTimeout.MALFORMED) {
-        tracer.protocolError(method.descriptor(), "malformed grpc-timeout");
+        tracer.reject(method.descriptor(), GrpcRejectionReason.MALFORMED_TIMEOUT, "malformed grpc-timeout", "");
         return trailersOnly(Status.of(StatusCode.INTERNAL, "malformed grpc-timeout"));
       }
       if (nanos == 0) {
@@ -244,30 +255,32 @@ public final class GrpcRouter implements HttpHandler {
     }
   }
 
-  /** Trace events of the router (no-ops without a trace buffer). */
+  /** The router's rejection counters and trace events (no trace events without a trace buffer). */
   static final class Tracer {
     private final @Nullable TraceBuffer trace;
+    private final EnumMap<GrpcRejectionReason, LongAdder> rejections = new EnumMap<>(GrpcRejectionReason.class);
 
     Tracer(@Nullable TraceBuffer trace) {
       this.trace = trace;
-    }
-
-    void limit(MethodDescriptor<?, ?> method, String reason, String limit) {
-      record(TraceKind.LIMIT_EXCEEDED, Map.of("protocol", "grpc", "reason", reason, "limit", limit, "route", method.fullName()));
-    }
-
-    void protocolError(MethodDescriptor<?, ?> method, String reason) {
-      record(TraceKind.PROTOCOL_ERROR, Map.of("protocol", "grpc", "reason", reason, "route", method.fullName()));
-    }
-
-    /** A failure found by the engine: over a limit, or a broken message stream. */
-    void failure(MethodDescriptor<?, ?> method, Status status) {
-      String reason = String.valueOf(status.message());
-      if (status.code() == StatusCode.RESOURCE_EXHAUSTED) {
-        limit(method, reason, "maxMessageBytes");
-      } else {
-        protocolError(method, reason);
+      for (GrpcRejectionReason r : GrpcRejectionReason.values()) {
+        rejections.put(r, new LongAdder());
       }
+    }
+
+    /** Counts {@code reason} and traces it with a human {@code detail} (and the limit, for limits). */
+    void reject(MethodDescriptor<?, ?> method, GrpcRejectionReason reason, String detail, String limit) {
+      rejections.get(reason).increment();
+      if (reason.isLimit()) {
+        record(TraceKind.LIMIT_EXCEEDED, Map.of("protocol", "grpc", "reason", detail, "limit", limit, "route", method.fullName()));
+      } else {
+        record(TraceKind.PROTOCOL_ERROR, Map.of("protocol", "grpc", "reason", detail, "route", method.fullName()));
+      }
+    }
+
+    Map<GrpcRejectionReason, Long> rejections() {
+      EnumMap<GrpcRejectionReason, Long> copy = new EnumMap<>(GrpcRejectionReason.class);
+      rejections.forEach((k, v) -> copy.put(k, v.sum()));
+      return Collections.unmodifiableMap(copy);
     }
 
     private void record(TraceKind kind, Map<String, String> attributes) {

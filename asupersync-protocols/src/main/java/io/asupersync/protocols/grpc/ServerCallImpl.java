@@ -32,6 +32,7 @@ final class ServerCallImpl<Req, Resp> implements ServerCall, MessageReader<Req> 
   private final MessageDeframer deframer;
   private final ArrayDeque<byte[]> pending = new ArrayDeque<>(2);
   private boolean ended;
+  private boolean failureCounted;
   private @Nullable HttpHeaders metadata;
 
   // Guarded by this.
@@ -104,7 +105,7 @@ final class ServerCallImpl<Req, Resp> implements ServerCall, MessageReader<Req> 
     }
     long size = sizeSoFar + name.length() + value.length() + 32;
     if (size > limits.maxMetadataBytes()) {
-      tracer.limit(method, "response metadata", "maxMetadataBytes=" + limits.maxMetadataBytes());
+      tracer.reject(method, GrpcRejectionReason.RESPONSE_METADATA_TOO_LARGE, "response metadata", "maxMetadataBytes=" + limits.maxMetadataBytes());
       throw new IllegalStateException("response metadata over the limit of " + limits.maxMetadataBytes() + " bytes");
     }
     return size;
@@ -183,7 +184,11 @@ final class ServerCallImpl<Req, Resp> implements ServerCall, MessageReader<Req> 
           deframer.feed(Unpooled.wrappedBuffer(chunk), pending::add);
         }
       } catch (GrpcStatusException e) {
-        tracer.failure(method, e.status());
+        GrpcRejectionReason reason = deframer.failureReason();
+        if (reason != null && !failureCounted) { // the deframer throws its failure again on every later read
+          failureCounted = true;
+          tracer.reject(method, reason, String.valueOf(e.status().message()), "maxInboundMessageBytes=" + limits.maxInboundMessageBytes());
+        }
         throw e;
       }
     }
@@ -196,7 +201,7 @@ final class ServerCallImpl<Req, Resp> implements ServerCall, MessageReader<Req> 
     try {
       return MessageFramer.frameToArray(method.responseCodec().encode(response), limits.maxOutboundMessageBytes());
     } catch (GrpcStatusException e) {
-      tracer.failure(method, e.status());
+      tracer.reject(method, GrpcRejectionReason.RESPONSE_TOO_LARGE, String.valueOf(e.status().message()), "maxOutboundMessageBytes=" + limits.maxOutboundMessageBytes());
       throw e;
     }
   }

@@ -7,6 +7,7 @@ import io.asupersync.protocols.http.internal.ServerConfig;
 import io.asupersync.protocols.http.internal.ServerEngine;
 import io.asupersync.protocols.websocket.WebSocketHandler;
 import io.asupersync.protocols.websocket.WebSocketLimits;
+import io.asupersync.protocols.websocket.WebSocketRejectionReason;
 import io.asupersync.protocols.websocket.internal.WebSocketUpgrade;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
@@ -45,9 +46,11 @@ public final class AsupersyncServer implements AutoCloseable {
   public static final String CLIENT_TIMEOUT_HEADER = "request-timeout";
 
   private final ServerEngine engine;
+  private final @Nullable WebSocketUpgrade websockets;
 
-  private AsupersyncServer(ServerEngine engine) {
+  private AsupersyncServer(ServerEngine engine, @Nullable WebSocketUpgrade websockets) {
     this.engine = engine;
+    this.websockets = websockets;
   }
 
   /** A builder of a server whose requests run on {@code runtime} (the server does not own it). */
@@ -68,6 +71,15 @@ public final class AsupersyncServer implements AutoCloseable {
   /** How many requests or connections were refused, by reason; every reason is present. */
   public Map<RejectionReason, Long> rejections() {
     return engine.rejections();
+  }
+
+  /**
+   * How many WebSocket upgrades were refused or connections failed, by reason, over every {@link
+   * Builder#websocket} endpoint; every reason is present (all zero without endpoints).
+   */
+  public Map<WebSocketRejectionReason, Long> websocketRejections() {
+    WebSocketUpgrade w = websockets;
+    return w == null ? WebSocketUpgrade.none() : w.rejections();
   }
 
   /** The number of requests being served right now. */
@@ -285,7 +297,7 @@ public final class AsupersyncServer implements AutoCloseable {
               routes.build(),
               List.copyOf(filters),
               Map.copyOf(upgrades));
-      return new AsupersyncServer(ServerEngine.start(config));
+      return new AsupersyncServer(ServerEngine.start(config), websockets);
     }
 
     private static int checkPort(int port) {

@@ -1,5 +1,6 @@
 package io.asupersync.protocols.grpc.internal;
 
+import io.asupersync.protocols.grpc.GrpcRejectionReason;
 import io.asupersync.protocols.grpc.GrpcStatusException;
 import io.asupersync.protocols.grpc.StatusCode;
 import io.netty.buffer.ByteBuf;
@@ -51,6 +52,7 @@ public final class MessageDeframer {
   private byte @Nullable [] body;
   private int bodyFill;
   private @Nullable GrpcStatusException failure;
+  private @Nullable GrpcRejectionReason failureReason;
 
   /**
    * @param maxMessageBytes the largest message accepted (after decompression)
@@ -101,9 +103,19 @@ public final class MessageDeframer {
   public void endOfStream() throws GrpcStatusException {
     checkNotFailed();
     if (headerFill > 0 || body != null) {
-      failure = new GrpcStatusException(StatusCode.INTERNAL, "stream ended inside a message");
+      failure = fail(GrpcRejectionReason.TRUNCATED_MESSAGE, StatusCode.INTERNAL, "stream ended inside a message");
       throw failure;
     }
+  }
+
+  /** Why the stream failed, once {@link #feed} or {@link #endOfStream} threw; null before. */
+  public @Nullable GrpcRejectionReason failureReason() {
+    return failureReason;
+  }
+
+  private GrpcStatusException fail(GrpcRejectionReason reason, StatusCode code, String message) {
+    failureReason = reason;
+    return new GrpcStatusException(code, message);
   }
 
   /** Whether no partial message is buffered. */
@@ -121,11 +133,12 @@ public final class MessageDeframer {
   private byte[] startMessage(int available) throws GrpcStatusException {
     int flag = header[0] & 0xff;
     if (flag > 1) {
-      throw new GrpcStatusException(StatusCode.INTERNAL, "invalid compressed flag " + flag);
+      throw fail(GrpcRejectionReason.BAD_COMPRESSED_FLAG, StatusCode.INTERNAL, "invalid compressed flag " + flag);
     }
     long announced = ((header[1] & 0xffL) << 24) | ((header[2] & 0xff) << 16) | ((header[3] & 0xff) << 8) | (header[4] & 0xff);
     if (announced > maxMessageBytes) {
-      throw new GrpcStatusException(
+      throw fail(
+          GrpcRejectionReason.MESSAGE_TOO_LARGE,
           StatusCode.RESOURCE_EXHAUSTED,
           "message of " + announced + " bytes is over the limit of " + maxMessageBytes);
     }
@@ -143,11 +156,12 @@ public final class MessageDeframer {
 
   private void checkCompression() throws GrpcStatusException {
     if (encoding == null || encoding.equalsIgnoreCase("identity")) {
-      throw new GrpcStatusException(
-          StatusCode.INTERNAL, "compressed message without a grpc-encoding");
+      throw fail(
+          GrpcRejectionReason.BAD_COMPRESSED_FLAG, StatusCode.INTERNAL, "compressed message without a grpc-encoding");
     }
     if (!encoding.equalsIgnoreCase("gzip")) {
-      throw new GrpcStatusException(
+      throw fail(
+          GrpcRejectionReason.UNSUPPORTED_ENCODING,
           StatusCode.UNIMPLEMENTED,
           "message encoding '" + encoding.toLowerCase(Locale.ROOT) + "' is not supported (gzip, identity)");
     }
@@ -168,7 +182,8 @@ public final class MessageDeframer {
       while (true) {
         if (fill == out.length) {
           if (out.length > maxMessageBytes) {
-            throw new GrpcStatusException(
+            throw fail(
+                GrpcRejectionReason.INFLATE_LIMIT,
                 StatusCode.RESOURCE_EXHAUSTED,
                 "gzip message inflates past the limit of " + maxMessageBytes + " bytes");
           }
@@ -181,7 +196,7 @@ public final class MessageDeframer {
         fill += n;
       }
     } catch (IOException e) {
-      throw new GrpcStatusException(StatusCode.INTERNAL, "gzip message does not inflate");
+      throw fail(GrpcRejectionReason.BAD_COMPRESSED_DATA, StatusCode.INTERNAL, "gzip message does not inflate");
     }
   }
 }

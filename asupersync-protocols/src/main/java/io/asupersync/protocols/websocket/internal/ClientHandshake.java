@@ -194,7 +194,7 @@ public final class ClientHandshake extends ChannelInboundHandlerAdapter {
     if (subprotocol != null && !subprotocols.contains(subprotocol)) {
       throw new WebSocketException("server chose a subprotocol that was not offered: " + printable(subprotocol));
     }
-    return new WebSocketConnection(true, limits, deflate, target, headers, subprotocol, loopMasks, trace);
+    return new WebSocketConnection(true, limits, deflate, target, headers, subprotocol, loopMasks, trace, reason -> {});
   }
 
   private static String printable(String text) {

@@ -7,6 +7,7 @@ import static io.asupersync.protocols.websocket.internal.WebSocketProtocolExcept
 import io.asupersync.protocols.websocket.CloseStatus;
 import io.asupersync.protocols.websocket.WebSocketLimits;
 import io.asupersync.protocols.websocket.WebSocketMessage;
+import io.asupersync.protocols.websocket.WebSocketRejectionReason;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -161,10 +162,10 @@ public final class FrameReader implements AutoCloseable {
     }
     if (controlFrame) {
       if (!finBit) {
-        throw protocol("fragmented control frame");
+        throw protocol(WebSocketRejectionReason.BAD_CONTROL_FRAME, "fragmented control frame");
       }
       if (length7 > WebSocketLimits.MAX_CONTROL_PAYLOAD) {
-        throw protocol("control frame payload over 125 bytes");
+        throw protocol(WebSocketRejectionReason.BAD_CONTROL_FRAME, "control frame payload over 125 bytes");
       }
     } else if (op == CONTINUATION && messageOpcode == 0) {
       throw protocol("continuation frame without a message to continue");
@@ -172,7 +173,7 @@ public final class FrameReader implements AutoCloseable {
       throw protocol("new data frame inside a fragmented message");
     }
     if (maskBit != expectMasked) {
-      throw protocol(expectMasked ? "client frame not masked" : "server frame masked");
+      throw protocol(WebSocketRejectionReason.UNMASKED_FRAME, expectMasked ? "client frame not masked" : "server frame masked");
     }
 
     int lengthBytes = length7 == 126 ? 2 : length7 == 127 ? 8 : 0;
@@ -189,14 +190,14 @@ public final class FrameReader implements AutoCloseable {
       throw protocol("64-bit payload length with the most significant bit set");
     }
     if (length > maxFrameBytes) {
-      throw tooBig("frame over " + maxFrameBytes + " bytes");
+      throw tooBig(WebSocketRejectionReason.FRAME_TOO_LARGE, "frame over " + maxFrameBytes + " bytes");
     }
     if (!controlFrame && messageWireBytes + length > maxMessageBytes) {
-      throw tooBig("message over " + maxMessageBytes + " bytes");
+      throw tooBig(WebSocketRejectionReason.MESSAGE_TOO_LARGE, "message over " + maxMessageBytes + " bytes");
     }
     // Empty fragments add no bytes: without a count of its own, a message of them never ends.
     if (op == CONTINUATION && messageFrames >= maxMessageBytes) {
-      throw tooBig("message in more than " + maxMessageBytes + " fragments");
+      throw tooBig(WebSocketRejectionReason.TOO_MANY_FRAGMENTS, "message in more than " + maxMessageBytes + " fragments");
     }
     if (maskBit) {
       in.getBytes(at + 2 + lengthBytes, mask);
@@ -267,7 +268,7 @@ public final class FrameReader implements AutoCloseable {
   /** Accounts {@code n} bytes just written at {@code buffer[size]}, checking UTF-8 as it goes. */
   private void appended(int n) throws WebSocketProtocolException {
     if (messageOpcode == TEXT && !utf8.feed(buffer, size, n)) {
-      throw invalidPayload("text message is not valid UTF-8");
+      throw invalidPayload(WebSocketRejectionReason.INVALID_UTF8, "text message is not valid UTF-8");
     }
     size += n;
   }
@@ -291,10 +292,10 @@ public final class FrameReader implements AutoCloseable {
       try {
         produced = z.inflate(buffer, size, room);
       } catch (DataFormatException e) {
-        throw invalidPayload("compressed data is corrupt");
+        throw invalidPayload(WebSocketRejectionReason.BAD_COMPRESSED_DATA, "compressed data is corrupt");
       }
       if (size + produced > maxMessageBytes) {
-        throw tooBig("decompressed message over " + maxMessageBytes + " bytes");
+        throw tooBig(WebSocketRejectionReason.INFLATE_LIMIT, "decompressed message over " + maxMessageBytes + " bytes");
       }
       appended(produced);
       if (produced < room) {
@@ -302,10 +303,10 @@ public final class FrameReader implements AutoCloseable {
           return;
         }
         if (z.needsDictionary()) {
-          throw invalidPayload("compressed data needs a preset dictionary");
+          throw invalidPayload(WebSocketRejectionReason.BAD_COMPRESSED_DATA, "compressed data needs a preset dictionary");
         }
         if (produced == 0) {
-          throw invalidPayload("compressed data made no progress");
+          throw invalidPayload(WebSocketRejectionReason.BAD_COMPRESSED_DATA, "compressed data made no progress");
         }
       }
     }
@@ -345,7 +346,7 @@ public final class FrameReader implements AutoCloseable {
       throw protocol("invalid close code " + code);
     }
     if (!Utf8Validator.isValid(control, 2, controlLength - 2)) {
-      throw invalidPayload("close reason is not valid UTF-8");
+      throw invalidPayload(WebSocketRejectionReason.INVALID_UTF8, "close reason is not valid UTF-8");
     }
     return new CloseStatus(code, new String(control, 2, controlLength - 2, StandardCharsets.UTF_8));
   }
@@ -361,7 +362,7 @@ public final class FrameReader implements AutoCloseable {
     WebSocketMessage message;
     if (messageOpcode == TEXT) {
       if (!utf8.complete()) {
-        throw invalidPayload("text message ends inside a UTF-8 sequence");
+        throw invalidPayload(WebSocketRejectionReason.INVALID_UTF8, "text message ends inside a UTF-8 sequence");
       }
       message = WebSocketMessage.text(new String(buffer, 0, size, StandardCharsets.UTF_8));
       if (buffer.length > RETAINED_BUFFER_BYTES) {

@@ -12,6 +12,7 @@ import io.asupersync.protocols.websocket.WebSocketClosedException;
 import io.asupersync.protocols.websocket.WebSocketHandler;
 import io.asupersync.protocols.websocket.WebSocketLimits;
 import io.asupersync.protocols.websocket.WebSocketMessage;
+import io.asupersync.protocols.websocket.WebSocketRejectionReason;
 import io.asupersync.protocols.websocket.WebSocketSession;
 import io.asupersync.trace.TraceBuffer;
 import io.asupersync.trace.TraceKind;
@@ -39,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
@@ -67,6 +69,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
   private final @Nullable String subprotocol;
   private final boolean compressed;
   private final @Nullable TraceBuffer trace;
+  private final Consumer<WebSocketRejectionReason> rejections;
   private final FrameReader reader;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final FrameWriter writer; // guarded by writeLock, except for control frames (stateless)
@@ -103,6 +106,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
    * @param deflate the permessage-deflate agreement, null when none
    * @param loopMasks masks for the control frames the event loop sends (client only)
    * @param trace where protocol errors and limit hits are recorded, null for nowhere
+   * @param rejections counts each reason this connection fails or closes for (called on the event loop)
    */
   public WebSocketConnection(
       boolean client,
@@ -112,7 +116,8 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
       HttpHeaders handshakeHeaders,
       @Nullable String subprotocol,
       RandomGenerator loopMasks,
-      @Nullable TraceBuffer trace) {
+      @Nullable TraceBuffer trace,
+      Consumer<WebSocketRejectionReason> rejections) {
     this.client = client;
     this.limits = limits;
     this.target = target;
@@ -120,6 +125,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     this.subprotocol = subprotocol;
     this.compressed = deflate != null;
     this.trace = trace;
+    this.rejections = rejections;
     this.loopMasks = loopMasks;
     boolean peerResets = deflate != null && (client ? deflate.serverNoContextTakeover() : deflate.clientNoContextTakeover());
     boolean weReset = deflate != null && (client ? deflate.clientNoContextTakeover() : deflate.serverNoContextTakeover());
@@ -169,7 +175,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
       try {
         event = reader.next(acc);
       } catch (WebSocketProtocolException e) {
-        fail(context, e.status());
+        fail(context, e.status(), e.reason());
         break;
       }
       if (event == null) {
@@ -224,7 +230,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     }
     if (limits.closeSlowConsumers()) {
       record(TraceKind.LIMIT_EXCEEDED, CloseStatus.TRY_AGAIN_LATER, "slow consumer");
-      fail(context, new CloseStatus(CloseStatus.TRY_AGAIN_LATER, "slow consumer"));
+      fail(context, new CloseStatus(CloseStatus.TRY_AGAIN_LATER, "slow consumer"), WebSocketRejectionReason.SLOW_CONSUMER);
     } else {
       pending = message;
       paused = true;
@@ -257,11 +263,12 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
   }
 
   /** Fails the connection: one close frame with {@code status}, then the connection ends (loop). */
-  private void fail(ChannelHandlerContext context, CloseStatus status) {
+  private void fail(ChannelHandlerContext context, CloseStatus status, WebSocketRejectionReason reason) {
     if (failed) {
       return;
     }
     failed = true;
+    rejections.accept(reason);
     if (status.code() != CloseStatus.TRY_AGAIN_LATER) {
       record(status.code() == CloseStatus.MESSAGE_TOO_BIG ? TraceKind.LIMIT_EXCEEDED : TraceKind.PROTOCOL_ERROR, status.code(), status.reason());
     }
@@ -319,6 +326,7 @@ public final class WebSocketConnection extends ChannelDuplexHandler implements W
     }
     if (awaitingPong && !heardSincePing) {
       failed = true;
+      rejections.accept(WebSocketRejectionReason.KEEPALIVE_TIMEOUT);
       record(TraceKind.PROTOCOL_ERROR, CloseStatus.GOING_AWAY, "keepalive timeout");
       sendClose(context, new CloseStatus(CloseStatus.GOING_AWAY, "keepalive timeout"));
       context.close(); // the peer is unresponsive: do not wait for an answer

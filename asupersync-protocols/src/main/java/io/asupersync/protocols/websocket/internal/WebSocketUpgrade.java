@@ -7,6 +7,7 @@ import io.asupersync.protocols.http.internal.Http1UpgradeHandler;
 import io.asupersync.protocols.websocket.CloseStatus;
 import io.asupersync.protocols.websocket.WebSocketHandler;
 import io.asupersync.protocols.websocket.WebSocketLimits;
+import io.asupersync.protocols.websocket.WebSocketRejectionReason;
 import io.asupersync.trace.TraceKind;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -20,11 +21,14 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The server's WebSocket endpoints, plugged into the HTTP/1.1 upgrade hook: a request whose path is an
@@ -43,9 +47,36 @@ public final class WebSocketUpgrade implements Http1UpgradeHandler {
 
   private final Runtime runtime;
   private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+  private final EnumMap<WebSocketRejectionReason, LongAdder> rejections = new EnumMap<>(WebSocketRejectionReason.class);
 
   public WebSocketUpgrade(Runtime runtime) {
     this.runtime = Objects.requireNonNull(runtime, "runtime");
+    for (WebSocketRejectionReason r : WebSocketRejectionReason.values()) {
+      rejections.put(r, new LongAdder());
+    }
+  }
+
+  /** Refused upgrades and failed connections of every endpoint so far, by reason; every reason is present. */
+  public Map<WebSocketRejectionReason, Long> rejections() {
+    return snapshot(rejections);
+  }
+
+  /** Every reason with zero: the counts of a server without WebSocket endpoints. */
+  public static Map<WebSocketRejectionReason, Long> none() {
+    return snapshot(new EnumMap<>(WebSocketRejectionReason.class));
+  }
+
+  private static Map<WebSocketRejectionReason, Long> snapshot(EnumMap<WebSocketRejectionReason, LongAdder> counts) {
+    EnumMap<WebSocketRejectionReason, Long> copy = new EnumMap<>(WebSocketRejectionReason.class);
+    for (WebSocketRejectionReason r : WebSocketRejectionReason.values()) {
+      LongAdder n = counts.get(r);
+      copy.put(r, n == null ? 0L : n.sum());
+    }
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private void count(WebSocketRejectionReason reason) {
+    Objects.requireNonNull(rejections.get(reason)).increment();
   }
 
   /**
@@ -94,6 +125,7 @@ public final class WebSocketUpgrade implements Http1UpgradeHandler {
   }
 
   private void refuse(Channel channel, Handshake.Reject reject, String path) {
+    count(WebSocketRejectionReason.HANDSHAKE_REFUSED);
     runtime.trace().record(TraceKind.PROTOCOL_ERROR, 0, 0, 0, Map.of(
         "protocol", "websocket", "reason", "handshake refused", "route", path, "status", Integer.toString(reject.status())));
     DefaultFullHttpResponse response = new DefaultFullHttpResponse(
@@ -110,7 +142,8 @@ public final class WebSocketUpgrade implements Http1UpgradeHandler {
     ChannelPipeline p = channel.pipeline();
     HttpServerCodec codec = (HttpServerCodec) p.get(CODEC_NAME);
     WebSocketConnection connection = new WebSocketConnection(
-        false, endpoint.limits(), accept.deflate(), target, headers, accept.subprotocol(), new SplittableRandom(), runtime.trace());
+        false, endpoint.limits(), accept.deflate(), target, headers, accept.subprotocol(), new SplittableRandom(), runtime.trace(),
+        this::count);
     // The 101 goes out as raw bytes and the codec leaves the pipeline before any frame can be read or
     // written: bytes that followed the request (frames a client sent early) go to the connection.
     codec.removeOutboundHandler();

@@ -2,12 +2,10 @@ package io.asupersync.spring.boot.server;
 
 import io.asupersync.protocols.http.AsupersyncServer;
 import io.asupersync.protocols.http.RejectionReason;
+import io.asupersync.spring.boot.metrics.EnumRejectionCounts;
 import io.asupersync.spring.boot.metrics.RejectionCounts;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The server's rejections (every {@link RejectionReason}) as {@code asupersync.rejections} with tag
@@ -17,33 +15,27 @@ import java.util.stream.Collectors;
  */
 public final class ServerRejectionCounts implements RejectionCounts {
 
-  private static final Map<String, RejectionReason> REASONS =
-      Arrays.stream(RejectionReason.values())
-          .collect(Collectors.toUnmodifiableMap(r -> r.name().toLowerCase(Locale.ROOT), r -> r));
-
-  private final AsupersyncServerLifecycle lifecycle;
+  private final RejectionCounts http;
 
   public ServerRejectionCounts(AsupersyncServerLifecycle lifecycle) {
-    this.lifecycle = lifecycle;
+    this.http = new EnumRejectionCounts<>("http", RejectionReason.class, () -> {
+      AsupersyncServer server = lifecycle.server();
+      return server == null ? Map.of() : server.rejections();
+    });
   }
 
   @Override
   public String protocol() {
-    return "http";
+    return http.protocol();
   }
 
   @Override
   public Set<String> reasons() {
-    return REASONS.keySet();
+    return http.reasons();
   }
 
   @Override
   public long count(String reason) {
-    AsupersyncServer server = lifecycle.server();
-    RejectionReason known = REASONS.get(reason);
-    if (server == null || known == null) {
-      return 0;
-    }
-    return server.rejections().getOrDefault(known, 0L);
+    return http.count(reason);
   }
 }

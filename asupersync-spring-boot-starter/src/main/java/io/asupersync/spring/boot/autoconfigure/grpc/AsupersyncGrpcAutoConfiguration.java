@@ -3,12 +3,15 @@ package io.asupersync.spring.boot.autoconfigure.grpc;
 import io.asupersync.Runtime;
 import io.asupersync.protocols.grpc.GrpcHealth;
 import io.asupersync.protocols.grpc.GrpcLimits;
+import io.asupersync.protocols.grpc.GrpcRejectionReason;
 import io.asupersync.protocols.grpc.GrpcRouter;
 import io.asupersync.protocols.grpc.GrpcService;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncGrpcProperties;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncServerProperties;
 import io.asupersync.spring.boot.autoconfigure.server.AsupersyncServerAutoConfiguration;
 import io.asupersync.spring.boot.server.AsupersyncServerCustomizer;
+import io.asupersync.spring.boot.metrics.EnumRejectionCounts;
+import io.asupersync.spring.boot.metrics.RejectionCounts;
 import io.asupersync.spring.boot.server.AsupersyncServerLifecycle;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +65,13 @@ public final class AsupersyncGrpcAutoConfiguration {
       router.service(registry.service());
     }
     return router.build();
+  }
+
+  /** The router's rejections as {@code asupersync.rejections{protocol=grpc}}. */
+  @Bean
+  @ConditionalOnMissingBean(name = "asupersyncGrpcRejectionCounts")
+  RejectionCounts asupersyncGrpcRejectionCounts(GrpcRouter router) {
+    return new EnumRejectionCounts<>("grpc", GrpcRejectionReason.class, router::rejections);
   }
 
   @Bean

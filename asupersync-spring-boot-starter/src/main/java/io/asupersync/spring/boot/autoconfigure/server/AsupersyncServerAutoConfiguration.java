@@ -7,11 +7,14 @@ import io.asupersync.protocols.tls.ClientAuth;
 import io.asupersync.protocols.tls.TlsConfigException;
 import io.asupersync.protocols.websocket.WebSocketHandler;
 import io.asupersync.protocols.websocket.WebSocketLimits;
+import io.asupersync.protocols.websocket.WebSocketRejectionReason;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncRuntimeProperties;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncServerProperties;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncWebSocketProperties;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
+import io.asupersync.spring.boot.metrics.EnumRejectionCounts;
+import io.asupersync.spring.boot.metrics.RejectionCounts;
 import io.asupersync.spring.boot.observation.TraceCorrelation;
 import io.asupersync.spring.boot.server.AsupersyncServerCustomizer;
 import io.asupersync.spring.boot.server.AsupersyncServerLifecycle;
@@ -20,6 +23,7 @@ import io.asupersync.spring.boot.server.ServerRejectionCounts;
 import io.asupersync.spring.boot.server.SslBundleServerTls;
 import io.asupersync.spring.boot.server.WebSocketEndpoint;
 import io.micrometer.observation.ObservationRegistry;
+import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -133,6 +137,16 @@ public final class AsupersyncServerAutoConfiguration {
         endpoints.orderedStream().forEach(
             endpoint -> server.websocket(endpoint.path(), limits, endpoint.subprotocols(), endpoint.handler()));
       };
+    }
+
+    /** The server's WebSocket rejections (refused upgrades, failed connections) as {@code protocol=websocket}. */
+    @Bean
+    @ConditionalOnMissingBean(name = "asupersyncWebSocketRejectionCounts")
+    RejectionCounts asupersyncWebSocketRejectionCounts(AsupersyncServerLifecycle lifecycle) {
+      return new EnumRejectionCounts<>("websocket", WebSocketRejectionReason.class, () -> {
+        AsupersyncServer server = lifecycle.server();
+        return server == null ? Map.of() : server.websocketRejections();
+      });
     }
   }
 

@@ -19,6 +19,7 @@ import io.asupersync.protocols.http.AsupersyncServer;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
 import io.asupersync.spring.boot.autoconfigure.server.AsupersyncServerAutoConfiguration;
+import io.asupersync.spring.boot.metrics.RejectionCounts;
 import io.asupersync.spring.boot.server.AsupersyncServerCustomizer;
 import io.asupersync.spring.boot.server.AsupersyncServerLifecycle;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -202,6 +203,27 @@ class AsupersyncGrpcAutoConfigurationTests {
             assertThat(status(context, client, ECHO, "0123456789abcdefg")).isEqualTo(StatusCode.RESOURCE_EXHAUSTED);
           }
         });
+  }
+
+  @Test
+  void routerRejectionsAreCountedAsGrpcWithLowerCaseReasons() {
+    withEcho.withPropertyValues("asupersync.grpc.max-inbound-message-size=16B").run(context -> {
+      RejectionCounts counts = context.getBean("asupersyncGrpcRejectionCounts", RejectionCounts.class);
+      assertThat(counts.protocol()).isEqualTo("grpc");
+      assertThat(counts.reasons()).contains("message_too_large", "malformed_timeout").allMatch(r -> r.equals(r.toLowerCase(java.util.Locale.ROOT)));
+      try (GrpcClient client = GrpcClient.builder("127.0.0.1", cleartextPort(context)).build()) {
+        assertThat(status(context, client, ECHO, "0123456789abcdefg")).isEqualTo(StatusCode.RESOURCE_EXHAUSTED);
+      }
+      assertThat(counts.count("message_too_large")).isEqualTo(1);
+      assertThat(counts.count("malformed_timeout")).isZero();
+    });
+  }
+
+  @Test
+  void grpcRejectionCountsBackOffWithTheRouter() {
+    withEcho.withPropertyValues("asupersync.server.enabled=false")
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("asupersyncGrpcRejectionCounts"));
+    contextRunner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("asupersyncGrpcRejectionCounts"));
   }
 
   @Test

@@ -154,7 +154,7 @@ class AsupersyncServerAutoConfigurationTests {
   void rejectionsOfTheServerAreCounted() {
     contextRunner.withPropertyValues("asupersync.server.enabled=true", "asupersync.server.limits.http1.max-headers=2")
         .run(context -> {
-          RejectionCounts counts = context.getBean(RejectionCounts.class);
+          RejectionCounts counts = context.getBean("asupersyncServerRejectionCounts", RejectionCounts.class);
           assertThat(counts.protocol()).isEqualTo("http");
           assertThat(counts.reasons()).contains("too_many_headers").allMatch(r -> r.equals(r.toLowerCase()));
           var response = send(http, "http://127.0.0.1:" + cleartextPort(context) + "/hello",
@@ -202,7 +202,7 @@ class AsupersyncServerAutoConfigurationTests {
           // the starter's limit (2 headers) does not apply to the application's server
           assertThat(send(http, "http://127.0.0.1:" + server.cleartextPort() + "/own",
               "x-a", "1", "x-b", "2", "x-c", "3").statusCode()).isEqualTo(200);
-          assertThat(context.getBean(RejectionCounts.class).count("too_many_headers")).isZero();
+          assertThat(context.getBean("asupersyncServerRejectionCounts", RejectionCounts.class).count("too_many_headers")).isZero();
         });
   }
 
@@ -251,7 +251,7 @@ class AsupersyncServerAutoConfigurationTests {
     };
     contextRunner.withPropertyValues("asupersync.server.enabled=true")
         .withBean("asupersyncServerRejectionCounts", RejectionCounts.class, () -> own)
-        .run(context -> assertThat(context).hasNotFailed().getBean(RejectionCounts.class).isSameAs(own));
+        .run(context -> assertThat(context).hasNotFailed().getBean("asupersyncServerRejectionCounts").isSameAs(own));
   }
 
   @Test

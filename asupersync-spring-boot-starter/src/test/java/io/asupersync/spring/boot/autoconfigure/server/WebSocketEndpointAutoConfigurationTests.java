@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asupersync.protocols.websocket.CloseStatus;
 import io.asupersync.protocols.websocket.WebSocketHandler;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
+import io.asupersync.spring.boot.metrics.RejectionCounts;
 import io.asupersync.spring.boot.server.AsupersyncServerCustomizer;
 import io.asupersync.spring.boot.server.AsupersyncServerLifecycle;
 import io.asupersync.spring.boot.server.WebSocketEndpoint;
@@ -110,13 +111,19 @@ class WebSocketEndpointAutoConfigurationTests {
         socket.sendText("x".repeat(2048), true).get(10, TimeUnit.SECONDS);
         assertThat(listener.closeCode.get(10, TimeUnit.SECONDS)).isEqualTo(CloseStatus.MESSAGE_TOO_BIG);
       }
+      RejectionCounts counts = context.getBean("asupersyncWebSocketRejectionCounts", RejectionCounts.class);
+      assertThat(counts.protocol()).isEqualTo("websocket");
+      assertThat(counts.reasons()).contains("frame_too_large", "unmasked_frame", "message_too_large");
+      assertThat(counts.count("frame_too_large")).isEqualTo(1);
+      assertThat(counts.count("message_too_large")).isZero();
     });
   }
 
   @Test
   void backsOffWithoutTheWebSocketClasses() {
     contextRunner.withClassLoader(new FilteredClassLoader(WebSocketHandler.class))
-        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("asupersyncWebSocketEndpoints"));
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("asupersyncWebSocketEndpoints")
+            .doesNotHaveBean("asupersyncWebSocketRejectionCounts"));
   }
 
   @Test

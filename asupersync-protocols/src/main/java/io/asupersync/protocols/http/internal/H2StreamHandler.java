@@ -82,11 +82,11 @@ final class H2StreamHandler extends ChannelDuplexHandler {
               HttpHeaders.empty(),
               connection.tls != null ? "https" : "http",
               null,
-              (InetSocketAddress) ch.parent().remoteAddress(),
-              (InetSocketAddress) ch.parent().localAddress(),
+              RequestImpl.inet(ch.parent().remoteAddress()),
+              RequestImpl.inet(ch.parent().localAddress()),
               connection.tls,
               BodyQueue.empty());
-      // an unfinished request body is not wanted: once the 431 is out, the stream is reset (NO_ERROR)
+      // an unfinished request body is not wanted: DATA after the 431 resets the stream (NO_ERROR, onData)
       BodyQueue unread = frame.isEndStream() ? BodyQueue.empty() : new BodyQueue(Long.MAX_VALUE, OptionalLong.empty(), () -> {});
       H2Exchange ex = new H2Exchange(engine, bare, connection, ch, unread);
       exchange = ex;

@@ -108,7 +108,7 @@ public final class InMemoryConnections implements AutoCloseable {
       ClientRequest request = ClientRequest.get(URI_);
       Exchange exchange = new Exchange(h1.maxBodyBytes());
       connection.start(request, Origin.of(URI_), exchange);
-      CallTrace trace = new CallTrace("GET", "http", "fuzz.invalid", System.nanoTime());
+      CallTrace trace = new CallTrace("GET", "http", "fuzz.invalid", System.nanoTime(), outcome -> {});
       int status;
       try {
         status = exchange.awaitHeaders(cx);

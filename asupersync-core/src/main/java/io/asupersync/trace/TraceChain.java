@@ -100,20 +100,8 @@ public final class TraceChain {
   }
 
   private static long mixString(long h, String s) {
-    int n = s.length();
-    h = mix(h ^ n);
-    // four chars per multiply: a quarter of the dependent steps of a char-at-a-time FNV loop
-    int i = 0;
-    for (; i + 4 <= n; i += 4) {
-      long word =
-          s.charAt(i)
-              | (long) s.charAt(i + 1) << 16
-              | (long) s.charAt(i + 2) << 32
-              | (long) s.charAt(i + 3) << 48;
-      h = (h ^ word) * 0x100000001b3L;
-      h ^= h >>> 29;
-    }
-    for (; i < n; i++) {
+    h = mix(h ^ s.length());
+    for (int i = 0; i < s.length(); i++) {
       h = (h ^ s.charAt(i)) * 0x100000001b3L;
     }
     return mix(h);

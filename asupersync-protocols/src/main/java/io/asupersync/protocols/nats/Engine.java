@@ -140,6 +140,7 @@ final class Engine {
       return;
     }
     InetSocketAddress server = servers.get(serverIndex++ % servers.size());
+    String where = server.getHostString() + ":" + server.getPort();
     Wire w = new Wire(this, ++generation, settings.limits, settings.tls, server.getHostString(), server.getPort());
     wire = w;
     ChannelFuture cf = new Bootstrap()
@@ -157,12 +158,12 @@ final class Engine {
     w.attach(cf.channel());
     cf.addListener(f -> {
       if (!f.isSuccess()) {
-        w.fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "cannot connect to " + server, f.cause()));
+        w.fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "cannot connect to " + where, f.cause()));
       }
     });
     loop.schedule(() -> {
       if (!w.isConnected()) {
-        w.fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "no handshake with " + server + " within " + settings.connectTimeout));
+        w.fail(new NatsException(NatsException.Reason.CONNECT_FAILED, "no handshake with " + where + " within " + settings.connectTimeout));
       }
     }, settings.connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
   }

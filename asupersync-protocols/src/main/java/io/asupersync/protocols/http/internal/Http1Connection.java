@@ -455,7 +455,12 @@ final class Http1Connection extends ChannelDuplexHandler {
 
   // ---- outbound bookkeeping
 
-  /** The exchange's last write finished (event loop). */
+  /**
+   * The exchange's last write finished (event loop). A failed write ({@code keepAlive} false) closes
+   * without feeding the next pipelined request: its listener runs inside Netty's write of the failed
+   * response, and a response written from there would re-enter the HTTP encoder mid-write (the
+   * fuzzer saw it release a buffer twice).
+   */
   void exchangeDone(Http1Exchange ex, boolean keepAlive) {
     ex.complete(ex.sentStatus);
     if (current != ex) {

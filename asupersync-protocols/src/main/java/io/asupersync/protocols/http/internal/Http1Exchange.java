@@ -99,7 +99,7 @@ final class Http1Exchange extends Exchange {
       HttpResponse r = head(status, headers, true, content);
       r.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
       boolean keep = finalKeepAlive;
-      channel.writeAndFlush(r).addListener(f -> connection.exchangeDone(this, keep));
+      channel.writeAndFlush(r).addListener(f -> connection.exchangeDone(this, keep && f.isSuccess()));
       return;
     }
     HttpResponse r = head(status, headers, false, Unpooled.EMPTY_BUFFER);
@@ -107,7 +107,7 @@ final class Http1Exchange extends Exchange {
     boolean keep = finalKeepAlive;
     channel.write(r);
     channel.writeAndFlush(new DefaultLastHttpContent(content, trailerFields(trailers)))
-        .addListener(f -> connection.exchangeDone(this, keep));
+        .addListener(f -> connection.exchangeDone(this, keep && f.isSuccess()));
   }
 
   @Override
@@ -139,7 +139,7 @@ final class Http1Exchange extends Exchange {
             ? new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailerFields(trailers))
             : LastHttpContent.EMPTY_LAST_CONTENT;
     boolean keep = finalKeepAlive;
-    channel.writeAndFlush(last).addListener(f -> connection.exchangeDone(this, keep));
+    channel.writeAndFlush(last).addListener(f -> connection.exchangeDone(this, keep && f.isSuccess()));
   }
 
   @Override

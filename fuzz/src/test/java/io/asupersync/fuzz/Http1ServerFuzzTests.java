@@ -38,7 +38,8 @@ import org.junit.jupiter.api.BeforeAll;
 class Http1ServerFuzzTests {
 
   private static final Pattern STATUS_LINE = Pattern.compile("(?m)^HTTP/1\\.[01] (\\d{3}) ");
-  private static final Set<Integer> ALLOWED = Set.of(100, 101, 200, 204, 400, 404, 405, 413, 414, 417, 431, 505);
+  /** 503: a {@code request-timeout} header the input carries can spend the request's budget (request timed out). */
+  private static final Set<Integer> ALLOWED = Set.of(100, 101, 200, 204, 400, 404, 405, 413, 414, 417, 431, 503, 505);
   /** The statuses with which the server refuses a request. */
   static final Set<Integer> REJECTIONS = Set.of(400, 413, 414, 417, 431, 505);
   private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);

@@ -118,20 +118,45 @@ final class GrpcWire implements AutoCloseable {
     return new Frame(type, flags, stream, payload);
   }
 
-  /** Reads until {@code stream} ends (END_STREAM or RST_STREAM). */
-  Answer answer(int stream) throws Exception {
-    List<Http2Headers> blocks = new ArrayList<>();
-    ByteArrayOutputStream data = new ByteArrayOutputStream();
+  /** Frames of other streams read while waiting for one, their header blocks already decoded. */
+  private final java.util.Map<Integer, java.util.ArrayDeque<Decoded>> stashed = new java.util.HashMap<>();
+
+  private record Decoded(Frame frame, Http2Headers headers) {}
+
+  /**
+   * The next frame of {@code stream}. Frames of other streams are kept for their own {@link #answer},
+   * and every header block is decoded in wire order: skipping one would put the HPACK table out of sync.
+   */
+  private Decoded next(int stream) throws Exception {
+    java.util.ArrayDeque<Decoded> mine = stashed.get(stream);
+    if (mine != null && !mine.isEmpty()) {
+      return mine.poll();
+    }
     while (true) {
       Frame f = read();
       if (f.type == GOAWAY) {
         throw new IllegalStateException("connection closed with GOAWAY");
       }
-      if (f.stream != stream) {
-        continue;
+      Http2Headers headers = f.type == HEADERS ? decoder.decodeHeaders(f.stream, Unpooled.wrappedBuffer(f.payload)) : null;
+      Decoded d = new Decoded(f, headers);
+      if (f.stream == stream) {
+        return d;
       }
+      if (f.stream != 0) {
+        stashed.computeIfAbsent(f.stream, k -> new java.util.ArrayDeque<>()).add(d);
+      }
+    }
+  }
+
+  /** Reads until {@code stream} ends (END_STREAM or RST_STREAM). */
+  Answer answer(int stream) throws Exception {
+    List<Http2Headers> blocks = new ArrayList<>();
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    while (true) {
+      Decoded d = next(stream);
+      Frame f = d.frame();
       switch (f.type) {
-        case HEADERS -> blocks.add(decoder.decodeHeaders(stream, Unpooled.wrappedBuffer(f.payload)));
+        case HEADERS -> blocks.add(d.headers());
         case DATA -> data.writeBytes(f.payload);
         case RST_STREAM -> {
           return new Answer(blocks, data.toByteArray(), true);

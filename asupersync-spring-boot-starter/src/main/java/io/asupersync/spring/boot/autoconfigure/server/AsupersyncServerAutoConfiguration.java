@@ -2,6 +2,7 @@ package io.asupersync.spring.boot.autoconfigure.server;
 
 import io.asupersync.Runtime;
 import io.asupersync.protocols.http.AsupersyncServer;
+import io.asupersync.protocols.http.RejectionReason;
 import io.asupersync.protocols.http.HttpFilter;
 import io.asupersync.protocols.tls.ClientAuth;
 import io.asupersync.protocols.tls.TlsConfigException;
@@ -19,7 +20,6 @@ import io.asupersync.spring.boot.observation.TraceCorrelation;
 import io.asupersync.spring.boot.server.AsupersyncServerCustomizer;
 import io.asupersync.spring.boot.server.AsupersyncServerLifecycle;
 import io.asupersync.spring.boot.server.ObservationHttpFilter;
-import io.asupersync.spring.boot.server.ServerRejectionCounts;
 import io.asupersync.spring.boot.server.SslBundleServerTls;
 import io.asupersync.spring.boot.server.WebSocketEndpoint;
 import io.micrometer.observation.ObservationRegistry;
@@ -118,10 +118,17 @@ public final class AsupersyncServerAutoConfiguration {
     }
   }
 
+  /**
+   * The server's rejections (every {@link RejectionReason}) as {@code protocol=http}: HTTP/1.1 and HTTP/2
+   * violations, on gRPC and WebSocket connections too; zero while the server is not running.
+   */
   @Bean
   @ConditionalOnMissingBean(name = "asupersyncServerRejectionCounts")
-  ServerRejectionCounts asupersyncServerRejectionCounts(AsupersyncServerLifecycle lifecycle) {
-    return new ServerRejectionCounts(lifecycle);
+  RejectionCounts asupersyncServerRejectionCounts(AsupersyncServerLifecycle lifecycle) {
+    return new EnumRejectionCounts<>("http", RejectionReason.class, () -> {
+      AsupersyncServer server = lifecycle.server();
+      return server == null ? Map.of() : server.rejections();
+    });
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -9,12 +9,12 @@ import io.asupersync.protocols.grpc.GrpcClient;
 import io.asupersync.protocols.grpc.GrpcRouter;
 import io.asupersync.protocols.grpc.GrpcService;
 import io.asupersync.protocols.grpc.GrpcStatusException;
-import io.asupersync.protocols.grpc.MessageCodec;
 import io.asupersync.protocols.grpc.MethodDescriptor;
 import io.asupersync.protocols.grpc.StatusCode;
 import io.asupersync.protocols.http.HttpResponse;
 import io.asupersync.protocols.http.client.ClientRequest;
 import io.asupersync.protocols.http.client.HttpClient;
+import io.asupersync.spring.boot.Utf8Codec;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.observation.AsupersyncObservationAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.server.AsupersyncServerAutoConfiguration;
@@ -36,7 +36,6 @@ import io.micrometer.tracing.test.simple.SimpleSpan;
 import io.micrometer.tracing.test.simple.SimpleTracer;
 import java.net.URI;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,7 @@ import org.springframework.context.annotation.Configuration;
 class AsupersyncClientAutoConfigurationTests {
 
   static final MethodDescriptor<String, String> ECHO =
-      MethodDescriptor.unary("test.Traced", "Echo", Utf8.CODEC, Utf8.CODEC);
+      MethodDescriptor.unary("test.Traced", "Echo", Utf8Codec.CODEC, Utf8Codec.CODEC);
 
   private final ApplicationContextRunner contextRunner =
       new ApplicationContextRunner()
@@ -314,19 +313,5 @@ class AsupersyncClientAutoConfigurationTests {
 
   private static int port(AssertableApplicationContext context) {
     return context.getEnvironment().getRequiredProperty(AsupersyncServerLifecycle.CLEARTEXT_PORT_PROPERTY, Integer.class);
-  }
-
-  enum Utf8 implements MessageCodec<String> {
-    CODEC;
-
-    @Override
-    public byte[] encode(String message) {
-      return message.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public String decode(byte[] bytes) {
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
   }
 }

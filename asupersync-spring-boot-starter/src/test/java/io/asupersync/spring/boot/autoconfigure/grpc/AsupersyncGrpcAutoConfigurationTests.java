@@ -16,6 +16,7 @@ import io.asupersync.protocols.grpc.MessageCodec;
 import io.asupersync.protocols.grpc.MethodDescriptor;
 import io.asupersync.protocols.grpc.StatusCode;
 import io.asupersync.protocols.http.AsupersyncServer;
+import io.asupersync.spring.boot.Utf8Codec;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
 import io.asupersync.spring.boot.autoconfigure.server.AsupersyncServerAutoConfiguration;
@@ -32,7 +33,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,17 +48,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 class AsupersyncGrpcAutoConfigurationTests {
 
-  private static final MessageCodec<String> UTF8 = new MessageCodec<>() {
-    @Override
-    public byte[] encode(String message) {
-      return message.getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public String decode(byte[] bytes) {
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-  };
+  private static final MessageCodec<String> UTF8 = Utf8Codec.CODEC;
 
   private static final MethodDescriptor<String, String> ECHO = MethodDescriptor.unary("test.Echo", "Echo", UTF8, UTF8);
 

@@ -347,7 +347,11 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
-  void taskCompleted(TaskImpl<?> task, Outcome<?> outcome) {
+  /**
+   * Counts a task's outcome. Called before its joiners wake and its region hears of it, so that whoever
+   * saw the task end (a join, a closed scope) reads counters that include it.
+   */
+  void countOutcome(Outcome<?> outcome) {
     completed.increment();
     switch (outcome) {
       case Outcome.Ok<?> ok -> {}
@@ -358,6 +362,9 @@ public final class Runtime implements AutoCloseable {
       }
       case Outcome.Panicked<?> p -> panicked.increment();
     }
+  }
+
+  void taskCompleted(TaskImpl<?> task) {
     if (task.straggler) {
       stragglers.remove(task);
     }

@@ -112,13 +112,14 @@ final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
   private void complete(Outcome<T> result) {
     outcome = result;
     state = TaskState.COMPLETED;
+    runtime.countOutcome(result);
     Waiter w = (Waiter) JOINERS.getAndSet(this, DONE);
     for (; w != null && w != DONE; w = w.next) {
       w.wake(runtime);
     }
     runtime.traceCompleted(this, result);
     region.taskCompleted(this, result);
-    runtime.taskCompleted(this, result);
+    runtime.taskCompleted(this);
   }
 
   // ---- cancellation

@@ -15,8 +15,13 @@ import org.junit.jupiter.api.AfterEach;
 /** Starts servers on ephemeral ports with a fresh runtime per test, and stops them after it. */
 abstract class ServerTestSupport {
 
-  final Runtime runtime = Runtime.builder().traceCapacity(65_536).build();
+  final Runtime runtime = runtimeBuilder().traceCapacity(65_536).build();
   private final List<AsupersyncServer> servers = new ArrayList<>();
+
+  /** The runtime the tests' servers run on; subclasses rerun the same tests on other task threads. */
+  Runtime.Builder runtimeBuilder() {
+    return Runtime.builder();
+  }
 
   AsupersyncServer start(Consumer<AsupersyncServer.Builder> config) {
     AsupersyncServer.Builder b =

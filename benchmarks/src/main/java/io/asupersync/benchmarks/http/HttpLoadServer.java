@@ -1,6 +1,7 @@
 package io.asupersync.benchmarks.http;
 
 import io.asupersync.Runtime;
+import io.asupersync.protocols.EventLoopCarrier;
 import io.asupersync.protocols.http.AsupersyncServer;
 import io.asupersync.protocols.http.HttpResponse;
 import java.net.InetAddress;
@@ -15,7 +16,7 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * One HTTP server for the P7/P8 load comparison ({@code benchmarks/http-load.sh}), in its own JVM:
- * {@code HttpLoadServer asupersync|netty|reactor [ioThreads]}. Each binds a free port on 127.0.0.1 that
+ * {@code HttpLoadServer asupersync|asupersync-loop|netty|netty-vt|reactor [ioThreads]}. Each binds a free port on 127.0.0.1 that
  * speaks HTTP/1.1 and h2c with prior knowledge, answers {@code GET /} with {@link #BODY} (text/plain,
  * with content-length), prints {@code listening <port>} and serves until killed.
  */
@@ -27,13 +28,15 @@ public final class HttpLoadServer {
 
   public static void main(String[] args) throws InterruptedException {
     if (args.length < 1) {
-      throw new IllegalArgumentException("usage: HttpLoadServer asupersync|netty|reactor [ioThreads]");
+      throw new IllegalArgumentException("usage: HttpLoadServer asupersync|asupersync-loop|netty|netty-vt|reactor [ioThreads]");
     }
     int ioThreads = args.length > 1 ? Integer.parseInt(args[1]) : java.lang.Runtime.getRuntime().availableProcessors();
     int port =
         switch (args[0].toLowerCase(Locale.ROOT)) {
-          case "asupersync" -> asupersync(ioThreads);
-          case "netty" -> ((InetSocketAddress) NettyLoadServer.start(ioThreads).localAddress()).getPort();
+          case "asupersync" -> asupersync(ioThreads, false);
+          case "asupersync-loop" -> asupersync(ioThreads, true);
+          case "netty" -> ((InetSocketAddress) NettyLoadServer.start(ioThreads, false).localAddress()).getPort();
+          case "netty-vt" -> ((InetSocketAddress) NettyLoadServer.start(ioThreads, true).localAddress()).getPort();
           case "reactor" -> reactor(ioThreads);
           default -> throw new IllegalArgumentException("unknown server " + args[0]);
         };
@@ -42,11 +45,14 @@ public final class HttpLoadServer {
     Thread.currentThread().join();
   }
 
-  private static int asupersync(int ioThreads) {
-    Runtime runtime = Runtime.builder().build();
+  private static int asupersync(int ioThreads, boolean loopCarried) {
+    Runtime.Builder runtime = Runtime.builder();
+    if (loopCarried) {
+      runtime.threadFactory(EventLoopCarrier.threadFactory());
+    }
     HttpResponse hello = HttpResponse.status(200).contentType(CONTENT_TYPE).body(BODY).build();
     AsupersyncServer server =
-        AsupersyncServer.builder(runtime)
+        AsupersyncServer.builder(runtime.build())
             .bindAddress(InetAddress.getLoopbackAddress())
             .cleartextPort(0)
             .ioThreads(ioThreads)

@@ -46,13 +46,18 @@ import io.netty.util.ReferenceCountUtil;
  * the connection that answers each request stream's HEADERS/DATA end. Responses are written as they are
  * produced and flushed once per read batch. No routing, no per-request task: the floor our server is
  * measured against.
+ *
+ * <p>With {@code handoff}, the same server hands every request to a new virtual thread, which produces
+ * the answer and writes it back through the event loop (one task per response, as our server does): the
+ * cost of that thread hop alone, without regions, budgets or tracing. Not a peer; it tells how much of
+ * the gap to plain Netty is the hop and how much is ours.
  */
 final class NettyLoadServer {
   private static final ByteBuf BODY = Unpooled.unreleasableBuffer(Unpooled.directBuffer().writeBytes(HttpLoadServer.BODY)).asReadOnly();
 
   private NettyLoadServer() {}
 
-  static Channel start(int ioThreads) throws InterruptedException {
+  static Channel start(int ioThreads, boolean handoff) throws InterruptedException {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -74,11 +79,11 @@ final class NettyLoadServer {
                               @Override
                               protected void initChannel(Channel h2) {
                                 // the client sent the HTTP/2 preface: swap the HTTP/1.1 handler for HTTP/2
-                                h2.pipeline().remove(Http1Hello.INSTANCE);
-                                h2.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2Hello());
+                                h2.pipeline().remove(Http1Hello.class);
+                                h2.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(), new Http2Hello(handoff));
                               }
                             }))
-                    .addLast(Http1Hello.INSTANCE);
+                    .addLast(handoff ? Http1Hello.HANDOFF : Http1Hello.DIRECT);
               }
             })
         .bind("127.0.0.1", 0)
@@ -88,7 +93,13 @@ final class NettyLoadServer {
 
   @Sharable
   private static final class Http1Hello extends ChannelInboundHandlerAdapter {
-    static final Http1Hello INSTANCE = new Http1Hello();
+    static final Http1Hello DIRECT = new Http1Hello(false);
+    static final Http1Hello HANDOFF = new Http1Hello(true);
+    private final boolean handoff;
+
+    private Http1Hello(boolean handoff) {
+      this.handoff = handoff;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -100,7 +111,18 @@ final class NettyLoadServer {
             .headers()
             .set(HttpHeaderNames.CONTENT_TYPE, HttpLoadServer.CONTENT_TYPE)
             .setInt(HttpHeaderNames.CONTENT_LENGTH, HttpLoadServer.BODY.length);
-        if (keepAlive) {
+        if (handoff) {
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    if (keepAlive) {
+                      ctx.writeAndFlush(response);
+                    } else {
+                      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                    }
+                  });
+        } else if (keepAlive) {
           ctx.write(response);
         } else {
           response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -124,6 +146,12 @@ final class NettyLoadServer {
   }
 
   private static final class Http2Hello extends ChannelInboundHandlerAdapter {
+    private final boolean handoff;
+
+    Http2Hello(boolean handoff) {
+      this.handoff = handoff;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof Http2HeadersFrame headers) {
@@ -142,7 +170,23 @@ final class NettyLoadServer {
       }
     }
 
-    private static void respond(ChannelHandlerContext ctx, Http2FrameStream stream) {
+    private void respond(ChannelHandlerContext ctx, Http2FrameStream stream) {
+      if (handoff) {
+        Thread.ofVirtual()
+            .start(
+                () ->
+                    ctx.executor()
+                        .execute(
+                            () -> {
+                              writeAnswer(ctx, stream);
+                              ctx.flush();
+                            }));
+      } else {
+        writeAnswer(ctx, stream);
+      }
+    }
+
+    private static void writeAnswer(ChannelHandlerContext ctx, Http2FrameStream stream) {
       Http2Headers headers =
           new DefaultHttp2Headers()
               .status("200")

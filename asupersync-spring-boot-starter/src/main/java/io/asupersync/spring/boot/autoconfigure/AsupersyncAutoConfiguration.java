@@ -1,6 +1,7 @@
 package io.asupersync.spring.boot.autoconfigure;
 
 import io.asupersync.Runtime;
+import io.asupersync.protocols.EventLoopCarrier;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -40,6 +41,9 @@ public final class AsupersyncAutoConfiguration {
             .shutdownTimeout(properties.shutdownTimeout());
     if (properties.leakEscalationThreshold() != null) {
       builder.leakEscalationThreshold(properties.leakEscalationThreshold());
+    }
+    if (properties.eventLoopCarrier()) {
+      builder.threadFactory(EventLoopCarrier.threadFactory());
     }
     return builder.build();
   }

@@ -20,6 +20,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     (Spring MVC handlers that take a Cx, requests on the Asupersync server).
  * @param shutdownTimeout Maximum time to wait, on application shutdown, for the root region to cancel,
  *     drain and finalize before the remaining work is reported as leaked.
+ * @param eventLoopCarrier Whether a task started on a network event loop (a request, a gRPC call, a
+ *     WebSocket session) runs on a virtual thread carried by that loop instead of the JVM's shared
+ *     scheduler: two thread hand-offs fewer per request. Suits handlers that are short or wait through
+ *     the runtime; a handler that computes long or blocks in native code holds its loop's other
+ *     connections. Needs JDK 24+ and {@code --add-opens java.base/java.lang=ALL-UNNAMED}; without them a
+ *     warning is logged and the shared scheduler is used.
  */
 @ConfigurationProperties("asupersync.runtime")
 public record AsupersyncRuntimeProperties(
@@ -27,7 +33,8 @@ public record AsupersyncRuntimeProperties(
     @Nullable Long leakEscalationThreshold,
     @DefaultValue("4096") int traceCapacity,
     @DefaultValue("30s") Duration defaultRequestBudget,
-    @DefaultValue("30s") Duration shutdownTimeout) {
+    @DefaultValue("30s") Duration shutdownTimeout,
+    @DefaultValue("false") boolean eventLoopCarrier) {
 
   public AsupersyncRuntimeProperties {
     if (leakEscalationThreshold != null) {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asupersync.LeakResponse;
 import io.asupersync.ObligationKind;
 import io.asupersync.Outcome;
+import io.netty.channel.DefaultEventLoop;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,7 +41,37 @@ class AsupersyncAutoConfigurationTests {
       assertThat(runtime.leakResponse()).isEqualTo(LeakResponse.LOG);
       assertThat(runtime.leakEscalationThreshold()).isNull();
       assertThat(runtime.defaultRequestBudget()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(runtime.eventLoopCarrier()).isFalse();
     });
+  }
+
+  @Test
+  void tasksStartedOnAnEventLoopRunOnTheSharedSchedulerByDefault() {
+    contextRunner.run(context ->
+        assertThat(carrierOfATaskStartedOnAnEventLoop(context.getBean(io.asupersync.Runtime.class))).startsWith("ForkJoinPool"));
+  }
+
+  @Test
+  void eventLoopCarrierPropertyRunsTasksStartedOnAnEventLoopOnThatLoop() {
+    contextRunner
+        .withPropertyValues("asupersync.runtime.event-loop-carrier=true")
+        .run(context ->
+            assertThat(carrierOfATaskStartedOnAnEventLoop(context.getBean(io.asupersync.Runtime.class))).startsWith("defaultEventLoop"));
+  }
+
+  /** Where a task started on a Netty event loop ran: the carrier its virtual thread named while mounted. */
+  private static String carrierOfATaskStartedOnAnEventLoop(io.asupersync.Runtime runtime) throws Exception {
+    DefaultEventLoop loop = new DefaultEventLoop();
+    try {
+      CompletableFuture<String> carrier = new CompletableFuture<>();
+      loop.submit(() -> runtime.spawn("probe", cx -> {
+        String self = Thread.currentThread().toString();
+        return carrier.complete(self.substring(self.lastIndexOf('@') + 1));
+      })).get(5, TimeUnit.SECONDS);
+      return carrier.get(5, TimeUnit.SECONDS);
+    } finally {
+      loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
   }
 
   @Test

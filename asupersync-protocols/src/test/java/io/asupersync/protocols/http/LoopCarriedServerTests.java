@@ -1,0 +1,63 @@
+package io.asupersync.protocols.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.asupersync.Runtime;
+import io.asupersync.protocols.EventLoopCarrier;
+import io.netty.util.concurrent.FastThreadLocalThread;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Request tasks carried by their connection's event loop (one loop here, so every connection shares it). */
+class LoopCarriedServerTests extends ServerTestSupport {
+
+  @Override
+  Runtime.Builder runtimeBuilder() {
+    return Runtime.builder().threadFactory(EventLoopCarrier.threadFactory());
+  }
+
+  @Test
+  void theHandlerRunsOnAVirtualThreadCarriedByTheServersEventLoop() throws Exception {
+    CompletableFuture<String> handlerCarrier = new CompletableFuture<>();
+    AsupersyncServer server =
+        start(b -> b.get("/where", (cx, r) -> {
+          // a virtual thread names its carrier while mounted: VirtualThread[#n,name]/runnable@carrier
+          String self = Thread.currentThread().toString();
+          handlerCarrier.complete(Thread.currentThread().isVirtual() ? self.substring(self.lastIndexOf('@') + 1) : "not virtual");
+          return HttpResponse.ok("here");
+        }));
+    try (RawHttp1 c = RawHttp1.connect(server.cleartextPort())) {
+      assertThat(c.get("/where").text()).isEqualTo("here");
+    }
+    String carrier = handlerCarrier.get(5, TimeUnit.SECONDS);
+    assertThat(Thread.getAllStackTraces().keySet())
+        .filteredOn(t -> t.getName().equals(carrier))
+        .singleElement()
+        .isInstanceOf(FastThreadLocalThread.class);
+  }
+
+  @Test
+  void aBlockedHandlerLeavesItsEventLoopServingOtherConnections() throws Exception {
+    CountDownLatch slowStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AsupersyncServer server =
+        start(b -> b.get("/slow", (cx, r) -> {
+          slowStarted.countDown();
+          // a plain JDK wait: it unmounts the virtual thread, so the loop goes on
+          release.await();
+          return HttpResponse.ok("slow");
+        }).get("/ok", OK));
+    try (RawHttp1 slow = RawHttp1.connect(server.cleartextPort())) {
+      slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(slowStarted.await(5, TimeUnit.SECONDS)).isTrue();
+      stillServes(server);
+      stillServesH2(server);
+      release.countDown();
+      RawHttp1.Response r = slow.read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("slow");
+    }
+  }
+}

@@ -40,6 +40,8 @@ final class H2Exchange extends Exchange {
   final BodyQueue body;
   /** Flow-controlled bytes received but not yet returned to the peer (event loop). */
   private int heldCredit;
+  /** The body queue is full (or failed): credit is held until the handler reads (event loop). */
+  private boolean paused;
   /** The codec closed the stream: nothing more may be written on it. */
   private volatile boolean closed;
   /** The remote flow controller's view: the stream window (and the connection) take more. */
@@ -89,13 +91,19 @@ final class H2Exchange extends Exchange {
       return;
     }
     heldCredit += data.initialFlowControlledBytes();
-    boolean failedBefore = body.isFailed();
-    boolean room = !data.content().isReadable() ? !failedBefore : body.offer(data.content());
-    if (room) {
+    if (data.content().isReadable()) {
+      boolean failedBefore = body.isFailed();
+      // queued even while paused: the peer can only send what its stream window still allows
+      if (!body.offer(data.content())) {
+        paused = true;
+        if (!failedBefore && body.isFailed()) {
+          long max = engine.config.http2Limits().maxBodyBytes();
+          engine.reject(RejectionReason.BODY_TOO_LARGE, "HTTP/2", connectionId, stream.id(), "maxBodyBytes=" + max);
+        }
+      }
+    }
+    if (!paused) {
       returnCredit();
-    } else if (!failedBefore && body.isFailed()) {
-      long max = engine.config.http2Limits().maxBodyBytes();
-      engine.reject(RejectionReason.BODY_TOO_LARGE, "HTTP/2", connectionId, stream.id(), "maxBodyBytes=" + max);
     }
     if (data.isEndStream()) {
       body.end(HttpHeaders.empty());
@@ -104,8 +112,11 @@ final class H2Exchange extends Exchange {
 
   /** The handler drained the body queue below its low mark: the held credit goes back to the peer. */
   void resume() {
-    if (!body.isFailed() && returnCredit()) {
-      ctx.flush();
+    if (!body.isFailed()) {
+      paused = false;
+      if (returnCredit()) {
+        ctx.flush();
+      }
     }
   }
 
@@ -139,10 +150,6 @@ final class H2Exchange extends Exchange {
     closed = true;
     clientGone("client disconnected");
     wakeWriter();
-  }
-
-  int streamId() {
-    return stream.id();
   }
 
   // ---- response writes: built on the task thread, written on the event loop ----

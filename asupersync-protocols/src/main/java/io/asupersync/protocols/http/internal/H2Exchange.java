@@ -185,21 +185,12 @@ final class H2Exchange extends Exchange {
     // The frames are built here (task thread) and written in one event-loop task: one hop per
     // response instead of one per frame; the connection's flush consolidation merges the flushes of
     // the streams answered in the same loop pass.
-    DefaultHttp2HeadersFrame headFrame = new DefaultHttp2HeadersFrame(h, noData && trailers.isEmpty());
-    headFrame.stream(stream);
-    DefaultHttp2DataFrame dataFrame = null;
-    if (!noData) {
-      dataFrame = new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), trailers.isEmpty());
-      dataFrame.stream(stream);
-    }
-    DefaultHttp2HeadersFrame trailerFrame = null;
-    if (!trailers.isEmpty()) {
-      trailerFrame = new DefaultHttp2HeadersFrame(fields(trailers, new DefaultHttp2Headers()), true);
-      trailerFrame.stream(stream);
-    }
-    DefaultHttp2DataFrame d = dataFrame;
-    DefaultHttp2HeadersFrame t = trailerFrame;
-    onLoop(() -> writeFull(headFrame, d, t));
+    DefaultHttp2HeadersFrame head = new DefaultHttp2HeadersFrame(h, noData && trailers.isEmpty()).stream(stream);
+    DefaultHttp2DataFrame data =
+        noData ? null : new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), trailers.isEmpty()).stream(stream);
+    DefaultHttp2HeadersFrame end =
+        trailers.isEmpty() ? null : new DefaultHttp2HeadersFrame(fields(trailers, new DefaultHttp2Headers()), true).stream(stream);
+    onLoop(() -> writeFull(head, data, end));
   }
 
   private void writeFull(
@@ -225,8 +216,7 @@ final class H2Exchange extends Exchange {
 
   @Override
   void sendHead(int status, HttpHeaders headers) {
-    DefaultHttp2HeadersFrame frame = new DefaultHttp2HeadersFrame(head(status, headers), false);
-    frame.stream(stream);
+    DefaultHttp2HeadersFrame frame = new DefaultHttp2HeadersFrame(head(status, headers), false).stream(stream);
     onLoop(() -> {
       if (!closed) {
         ctx.writeAndFlush(frame);

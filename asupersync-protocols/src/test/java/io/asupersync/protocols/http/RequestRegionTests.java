@@ -93,6 +93,22 @@ class RequestRegionTests extends ServerTestSupport {
   }
 
   @Test
+  void http2StreamErrorResetsTheStreamAndCancelsTheRequestRegion() throws Exception {
+    AsupersyncServer server = start(b -> b.post("/fan", fanOut).get("/ok", OK));
+    try (H2Wire h2 = H2Wire.connect(server.cleartextPort())) {
+      h2.headers(1, H2Wire.request("POST", "/fan").setInt("content-length", 4), false);
+      childrenWaiting.await();
+      // more DATA than the declared length: a stream error (RFC 9113 8.1.1), found by the codec
+      h2.data(1, new byte[8], false);
+      H2Wire.Frame reset = h2.await(f -> f.type() == H2Wire.RST_STREAM && f.stream() == 1);
+      assertThat(reset.errorCode()).isEqualTo((int) Http2Error.PROTOCOL_ERROR.code());
+      assertCancelledAndFinalized("stream error");
+      h2.headers(3, H2Wire.get("/ok"), true);
+      assertThat(h2.response(3).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void http1DisconnectCancelsTheRequestRegionWithItsReason() throws Exception {
     AsupersyncServer server = start(b -> b.get("/fan", fanOut).get("/ok", OK));
     try (RawHttp1 c = RawHttp1.connect(server.cleartextPort())) {

@@ -2,10 +2,16 @@ package io.asupersync.protocols.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -178,6 +184,110 @@ class StreamingTests extends ServerTestSupport {
       assertThat(stalled).isTrue();
       h2.data(1, new byte[0], true);
       assertThat(h2.response(1).text()).isEqualTo("got " + total);
+    }
+  }
+
+  /**
+   * Streams whose handler does not read hold back their last credit; resetting them must give it back to
+   * the connection window, or a later request on the same connection could not send its body.
+   */
+  @Test
+  void resetStreamsMidBodyGiveTheirCreditBackToTheConnection() throws Exception {
+    int window = 16 * 1024;
+    AsupersyncServer server =
+        start(
+            b ->
+                b.http2Limits(Http2Limits.defaults().withInitialWindowBytes(window))
+                    .post(
+                        "/hold",
+                        (cx, r) -> {
+                          cx.sleep(Duration.ofMinutes(5));
+                          return HttpResponse.ok("never");
+                        })
+                    .post("/count", (cx, r) -> HttpResponse.ok("got " + r.body().bytes(cx).length)));
+    try (H2Wire h2 = H2Wire.connect(server.cleartextPort())) {
+      Credit credit = new Credit(h2, window);
+      int[] held = {1, 3, 5, 7, 9, 11, 13, 15};
+      for (int stream : held) {
+        h2.headers(stream, H2Wire.request("POST", "/hold"), false);
+      }
+      h2.socket.setSoTimeout(500);
+      long sent = 0;
+      while (true) {
+        boolean progress = false;
+        for (int stream : held) {
+          int n = (int) Math.min(credit.of(stream), window);
+          if (n > 0) {
+            h2.data(stream, new byte[n], false);
+            credit.spend(stream, n);
+            sent += n;
+            progress = true;
+          }
+        }
+        assertThat(sent).as("bytes the server took while no handler reads").isLessThan(4L << 20);
+        if (!progress && !credit.awaitUpdate()) {
+          break;
+        }
+      }
+      // the unread bodies hold (nearly) the whole connection window
+      assertThat(credit.connection).isLessThan(window);
+      for (int stream : held) {
+        h2.rst(stream, Http2Error.CANCEL);
+      }
+      h2.socket.setSoTimeout(5000);
+      int total = 4 * window;
+      h2.headers(17, H2Wire.request("POST", "/count"), false);
+      for (int done = 0; done < total; ) {
+        int n = (int) Math.min(credit.of(17), Math.min(window, total - done));
+        if (n > 0) {
+          h2.data(17, new byte[n], false);
+          credit.spend(17, n);
+          done += n;
+        } else {
+          assertThat(credit.awaitUpdate()).as("credit for stream 17 after %s of %s bytes", done, total).isTrue();
+        }
+      }
+      h2.data(17, new byte[0], true);
+      assertThat(h2.response(17).text()).isEqualTo("got " + total);
+    }
+  }
+
+  /** A client's send credit, as the server's WINDOW_UPDATE frames grant it. */
+  private static final class Credit {
+    private final H2Wire h2;
+    private final int initialStreamWindow;
+    private final Map<Integer, Long> streams = new HashMap<>();
+    long connection = 65_535;
+
+    Credit(H2Wire h2, int initialStreamWindow) {
+      this.h2 = h2;
+      this.initialStreamWindow = initialStreamWindow;
+    }
+
+    long of(int stream) {
+      return Math.min(connection, streams.getOrDefault(stream, (long) initialStreamWindow));
+    }
+
+    void spend(int stream, int n) {
+      connection -= n;
+      streams.put(stream, streams.getOrDefault(stream, (long) initialStreamWindow) - n);
+    }
+
+    /** Waits for the next WINDOW_UPDATE; false when none came within the socket timeout. */
+    boolean awaitUpdate() throws IOException {
+      H2Wire.Frame f;
+      try {
+        f = h2.await(fr -> fr.type() == H2Wire.WINDOW_UPDATE);
+      } catch (SocketTimeoutException e) {
+        return false;
+      }
+      int increment = ByteBuffer.wrap(f.payload()).getInt();
+      if (f.stream() == 0) {
+        connection += increment;
+      } else {
+        streams.put(f.stream(), streams.getOrDefault(f.stream(), (long) initialStreamWindow) + increment);
+      }
+      return true;
     }
   }
 }

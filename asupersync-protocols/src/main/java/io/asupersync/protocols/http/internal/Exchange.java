@@ -51,7 +51,7 @@ abstract class Exchange {
     this.connectionId = connectionId;
   }
 
-  /** The channel whose writability gates streaming writes (the HTTP/2 stream channel, or the connection). */
+  /** The connection's channel. */
   abstract Channel channel();
 
   abstract String protocolName();
@@ -117,18 +117,26 @@ abstract class Exchange {
     }
   }
 
+  /**
+   * Whether a streaming write may go now (any thread): the channel takes more, or it is gone and the write
+   * fails fast. HTTP/2 answers from its stream's flow control.
+   */
+  boolean writable() {
+    Channel ch = channel();
+    return ch.isWritable() || !ch.isActive();
+  }
+
   /** Blocks the task while the channel cannot take more; a cancellation point. */
   final void awaitWritable(Cx cx) {
     while (true) {
       cx.checkpoint();
-      Channel ch = channel();
-      if (ch.isWritable() || !ch.isActive()) {
+      if (writable()) {
         return;
       }
       synchronized (writeLock) {
         writeWaiter = cx.waker();
       }
-      if (ch.isWritable()) {
+      if (writable()) {
         continue;
       }
       cx.park(null);

@@ -55,7 +55,6 @@ final class Pipelines {
     p.addLast("h2-flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     p.addLast(ContinuationGuard.NAME, new ContinuationGuard(engine.config.http2Limits(), true));
     p.addLast("h2-codec", h2.codec());
-    p.addLast("h2-multiplex", h2.multiplexer());
     p.addLast("h2-connection", h2);
   }
 
@@ -84,7 +83,7 @@ final class Pipelines {
               return null;
             }
             H2Connection h2 = new H2Connection(engine, id, null);
-            return new Http2ServerUpgradeCodec("h2-codec", h2.codec(), h2.multiplexer(), h2);
+            return new Http2ServerUpgradeCodec("h2-codec", h2.codec(), h2);
           },
           MAX_UPGRADE_BODY);
       this.maxHeaders = engine.config.http1Limits().maxHeaders();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * Fuzzes HTTP/2 frame sequences into the server's real pipeline: the connection preface, then the
  * input, through the preface sniffer, our CONTINUATION guard, Netty's frame codec with our limits
- * (rapid-reset and MadeYouReset counters, control-frame queue, HPACK limits), the stream multiplexer,
+ * (rapid-reset and MadeYouReset counters, control-frame queue, HPACK limits), the connection handler with its per-stream exchanges,
  * and request dispatch, over {@link ServerPipelineHarness}.
  *
  * <p>The first input byte picks the chunk size ({@code 1 + b % 64}; 0 sends everything at once); the

@@ -12,12 +12,14 @@ import io.asupersync.TaskHandle;
 import io.asupersync.protocols.client.CallOutcome;
 import io.asupersync.protocols.client.RecordingObserver;
 import io.asupersync.protocols.http.HttpResponse;
+import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,7 +125,14 @@ class GrpcClientObserverTests {
 
       assertThat(observer.nextEnd()).isInstanceOfSatisfying(CallOutcome.Cancelled.class,
           cancelled -> assertThat(cancelled.reason().root().kind()).isEqualTo(CancelKind.USER));
-      assertThat(fixture.runtime.trace().events(e -> e.kind() == TraceKind.CLIENT_CALL, 1000).getLast().attributes())
+      // the call's trace event is recorded after the observer heard the end (its attributes join it)
+      Predicate<TraceEvent> heldCall = e -> e.kind() == TraceKind.CLIENT_CALL && e.attributes().get("operation").endsWith("/Hold");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (fixture.runtime.trace().events(heldCall, 1).isEmpty()) {
+        assertThat(System.nanoTime()).as("CLIENT_CALL event of the held call recorded").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      assertThat(fixture.runtime.trace().events(heldCall, 1).getLast().attributes())
           .containsEntry("result", "cancelled:PARENT_CANCELLED");
     }
   }

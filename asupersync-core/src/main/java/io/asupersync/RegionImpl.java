@@ -249,7 +249,7 @@ final class RegionImpl {
     if (parent != null) {
       parent.childClosed(this);
     }
-    runtime.trace(TraceKind.REGION_CLOSED, owner != null ? owner.id : 0, id, 0, Map.of("outcome", kindOf(result)));
+    runtime.trace(TraceKind.REGION_CLOSED, owner != null ? owner.id : 0, id, 0, outcomeAttribute(result));
     return result;
   }
 
@@ -343,6 +343,9 @@ final class RegionImpl {
     List<Finalizer> toRun;
     lock.lock();
     try {
+      if (finalizers.isEmpty()) {
+        return result;
+      }
       toRun = new ArrayList<>(finalizers);
       finalizers.clear();
     } finally {
@@ -426,12 +429,18 @@ final class RegionImpl {
     }
   }
 
-  static String kindOf(Outcome<?> o) {
+  private static final Map<String, String> OUTCOME_OK = Map.of("outcome", "ok");
+  private static final Map<String, String> OUTCOME_ERR = Map.of("outcome", "err");
+  private static final Map<String, String> OUTCOME_CANCELLED = Map.of("outcome", "cancelled");
+  private static final Map<String, String> OUTCOME_PANICKED = Map.of("outcome", "panicked");
+
+  /** The {@code outcome} attribute of a close or completion event, one shared map per kind. */
+  static Map<String, String> outcomeAttribute(Outcome<?> o) {
     return switch (o) {
-      case Outcome.Ok<?> ok -> "ok";
-      case Outcome.Err<?> err -> "err";
-      case Outcome.Cancelled<?> c -> "cancelled";
-      case Outcome.Panicked<?> p -> "panicked";
+      case Outcome.Ok<?> ok -> OUTCOME_OK;
+      case Outcome.Err<?> err -> OUTCOME_ERR;
+      case Outcome.Cancelled<?> c -> OUTCOME_CANCELLED;
+      case Outcome.Panicked<?> p -> OUTCOME_PANICKED;
     };
   }
 

@@ -51,15 +51,15 @@ public final class TraceBuffer {
       TraceKind kind, long taskId, long regionId, long obligationId, Map<String, String> attributes) {
     Map<String, String> attrs = Map.copyOf(attributes);
     long content = TraceChain.content(kind, taskId, regionId, obligationId, attrs);
+    // One clock reading per event, taken before the race for the tail: a recorder that lost it keeps
+    // its reading (raised to the new tail's time if that is later) instead of reading the clock again.
+    Instant now = clock.get();
     TraceEvent prev;
     TraceEvent event;
     do {
       prev = (TraceEvent) TAIL.getAcquire(this);
       long seq = prev.sequence() + 1;
-      Instant time = clock.get();
-      if (time.isBefore(prev.time())) {
-        time = prev.time();
-      }
+      Instant time = now.isBefore(prev.time()) ? prev.time() : now;
       long hash = TraceChain.link(prev.hash(), seq, TraceChain.epochNanos(time), content);
       event = new TraceEvent(seq, time, kind, taskId, regionId, obligationId, attrs, hash);
     } while (!TAIL.compareAndSet(this, prev, event));

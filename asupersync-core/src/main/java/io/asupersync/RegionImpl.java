@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import io.asupersync.trace.TraceKind;
@@ -33,8 +34,10 @@ final class RegionImpl {
   final Budget budget;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final LinkedHashSet<TaskImpl<?>> tasks = new LinkedHashSet<>();
-  private final LinkedHashSet<RegionImpl> children = new LinkedHashSet<>();
+  // Guarded by lock. Empty and immutable until the first member: most request scopes spawn nothing and
+  // open no child, so they never pay for the sets; from then on insertion-ordered (cancel order).
+  private Set<TaskImpl<?>> tasks = Set.of();
+  private Set<RegionImpl> children = Set.of();
   private final ArrayList<Finalizer> finalizers = new ArrayList<>();
   private @Nullable TaskImpl<?> drainWaiter;
 
@@ -72,6 +75,9 @@ final class RegionImpl {
         throw new RegionClosedException(
             "region " + id + " is " + state + ": it no longer admits tasks");
       }
+      if (!(tasks instanceof LinkedHashSet)) {
+        tasks = new LinkedHashSet<>();
+      }
       tasks.add(task);
       reason = cancelReason;
     } finally {
@@ -92,6 +98,9 @@ final class RegionImpl {
     try {
       if (state == RegionState.FINALIZING || state == RegionState.CLOSED) {
         throw new RegionClosedException("region " + id + " is " + state + ": it cannot open scopes");
+      }
+      if (!(children instanceof LinkedHashSet)) {
+        children = new LinkedHashSet<>();
       }
       children.add(child);
       reason = cancelReason;
@@ -125,7 +134,9 @@ final class RegionImpl {
     TaskImpl<?> waiter;
     lock.lock();
     try {
-      tasks.remove(task);
+      if (!tasks.isEmpty()) { // a finalizer task was never a member: the set may still be Set.of()
+        tasks.remove(task);
+      }
       if (policy == RegionPolicy.FAIL_FAST
           && !task.finalizer
           && firstFailure == null
@@ -161,7 +172,9 @@ final class RegionImpl {
     TaskImpl<?> waiter;
     lock.lock();
     try {
-      children.remove(child);
+      if (!children.isEmpty()) {
+        children.remove(child);
+      }
       waiter = tasks.isEmpty() && children.isEmpty() ? drainWaiter : null;
     } finally {
       lock.unlock();

@@ -78,7 +78,12 @@ public final class TraceBuffer {
     TraceEvent current;
     do {
       current = (TraceEvent) SLOT.getVolatile(ring, i);
-      if (current != null && current.sequence() > event.sequence()) {
+      // The occupant is a lap old and long out of the CPU cache: read it only when a later lap may have
+      // begun. If the chain had not reached the next lap's sequence for this slot after {@code current}
+      // was read, {@code current} is older than {@code event}.
+      boolean laterLapPossible =
+          ((TraceEvent) TAIL.getAcquire(this)).sequence() - event.sequence() >= ring.length;
+      if (laterLapPossible && current != null && current.sequence() > event.sequence()) {
         return;
       }
     } while (!SLOT.compareAndSet(ring, i, current, event));

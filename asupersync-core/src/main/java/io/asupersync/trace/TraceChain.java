@@ -2,6 +2,7 @@ package io.asupersync.trace;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,10 +31,22 @@ public final class TraceChain {
     h = mix(h ^ attributes.size());
     // Attributes are unordered: hash each key/value pair, then combine the pairs commutatively.
     long pairs = 0;
-    for (Map.Entry<String, String> e : attributes.entrySet()) {
-      pairs += mixString(keyHash(e.getKey()), e.getValue());
+    if (!attributes.isEmpty()) {
+      // forEach rather than entrySet: a one-pair Map.of visits its pair without building entries
+      PairSum sum = new PairSum();
+      attributes.forEach(sum);
+      pairs = sum.value;
     }
     return mix(h ^ pairs);
+  }
+
+  private static final class PairSum implements BiConsumer<String, String> {
+    long value;
+
+    @Override
+    public void accept(String key, String val) {
+      value += mixString(keyHash(key), val);
+    }
   }
 
   private static final long KEY_SEED = 0x9e3779b97f4a7c15L;

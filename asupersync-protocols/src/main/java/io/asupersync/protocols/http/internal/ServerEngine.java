@@ -250,9 +250,9 @@ public final class ServerEngine {
   }
 
   /**
-   * Starts the request's task: one region with the request budget (none for a {@code null} timeout:
-   * stream routes), filters around the routed handler,
-   * the response written from inside the region, the outcome mapped once the region closed.
+   * Starts the request's task: a root task whose scope is the request region, with the request budget
+   * (none for a {@code null} timeout: stream routes), filters around the routed handler, the response
+   * written from inside the region, the outcome mapped on the task's thread once the region closed.
    */
   void dispatch(Exchange ex, @Nullable Duration timeout) {
     RequestImpl request = ex.request;

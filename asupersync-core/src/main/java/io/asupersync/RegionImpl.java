@@ -466,6 +466,15 @@ final class RegionImpl {
     };
   }
 
+  /**
+   * Equality stays identity; the hash is the mixed id instead of the identity hash, which the JVM must
+   * generate and install in the object header the first time a new region enters a hash set.
+   */
+  @Override
+  public int hashCode() {
+    return Long.hashCode(Runtime.mix64(id));
+  }
+
   @Override
   public String toString() {
     return "Region[" + id + " " + state + "]";

@@ -153,10 +153,7 @@ public final class Runtime implements AutoCloseable {
    * @throws RegionClosedException if the runtime is shutting down
    */
   public <T> TaskHandle<Outcome<T>> spawn(String name, RegionPolicy policy, Budget budget, TaskBody<T> body) {
-    Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(budget, "budget");
-    Objects.requireNonNull(body, "body");
-    return spawnRoot(name, cx -> cx.scope(policy, budget, body));
+    return spawn(name, policy, budget, body, outcome -> {});
   }
 
   /**

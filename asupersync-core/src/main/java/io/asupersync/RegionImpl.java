@@ -172,9 +172,7 @@ final class RegionImpl {
     TaskImpl<?> waiter;
     lock.lock();
     try {
-      if (!children.isEmpty()) {
-        children.remove(child);
-      }
+      children.remove(child); // a closing child was added in openChild: the set is a LinkedHashSet
       waiter = tasks.isEmpty() && children.isEmpty() ? drainWaiter : null;
     } finally {
       lock.unlock();

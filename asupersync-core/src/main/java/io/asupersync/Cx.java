@@ -65,6 +65,9 @@ public final class Cx {
 
   /** The budget minus what was already spent: quotas reduced by checkpoints and charges so far. */
   public Budget remaining() {
+    if (budget.pollQuota() == Long.MAX_VALUE && budget.costQuota() == Long.MAX_VALUE) {
+      return budget; // nothing to subtract from: spare the copy on every spawn and scope
+    }
     long polls = task.polls - pollBase;
     long spent = task.cost - costBase;
     return new Budget(

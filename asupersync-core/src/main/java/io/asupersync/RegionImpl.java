@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import io.asupersync.trace.TraceKind;
@@ -33,8 +34,10 @@ final class RegionImpl {
   final Budget budget;
 
   private final ReentrantLock lock = new ReentrantLock();
-  private final LinkedHashSet<TaskImpl<?>> tasks = new LinkedHashSet<>();
-  private final LinkedHashSet<RegionImpl> children = new LinkedHashSet<>();
+  // Guarded by lock. Empty and immutable until the first member: most request scopes spawn nothing and
+  // open no child, so they never pay for the sets; from then on insertion-ordered (cancel order).
+  private Set<TaskImpl<?>> tasks = Set.of();
+  private Set<RegionImpl> children = Set.of();
   private final ArrayList<Finalizer> finalizers = new ArrayList<>();
   private @Nullable TaskImpl<?> drainWaiter;
 
@@ -72,6 +75,9 @@ final class RegionImpl {
         throw new RegionClosedException(
             "region " + id + " is " + state + ": it no longer admits tasks");
       }
+      if (!(tasks instanceof LinkedHashSet)) {
+        tasks = new LinkedHashSet<>();
+      }
       tasks.add(task);
       reason = cancelReason;
     } finally {
@@ -92,6 +98,9 @@ final class RegionImpl {
     try {
       if (state == RegionState.FINALIZING || state == RegionState.CLOSED) {
         throw new RegionClosedException("region " + id + " is " + state + ": it cannot open scopes");
+      }
+      if (!(children instanceof LinkedHashSet)) {
+        children = new LinkedHashSet<>();
       }
       children.add(child);
       reason = cancelReason;
@@ -125,7 +134,9 @@ final class RegionImpl {
     TaskImpl<?> waiter;
     lock.lock();
     try {
-      tasks.remove(task);
+      if (!tasks.isEmpty()) { // a finalizer task was never a member: the set may still be Set.of()
+        tasks.remove(task);
+      }
       if (policy == RegionPolicy.FAIL_FAST
           && !task.finalizer
           && firstFailure == null
@@ -161,7 +172,7 @@ final class RegionImpl {
     TaskImpl<?> waiter;
     lock.lock();
     try {
-      children.remove(child);
+      children.remove(child); // a closing child was added in openChild: the set is a LinkedHashSet
       waiter = tasks.isEmpty() && children.isEmpty() ? drainWaiter : null;
     } finally {
       lock.unlock();
@@ -249,7 +260,7 @@ final class RegionImpl {
     if (parent != null) {
       parent.childClosed(this);
     }
-    runtime.trace(TraceKind.REGION_CLOSED, owner != null ? owner.id : 0, id, 0, Map.of("outcome", kindOf(result)));
+    runtime.trace(TraceKind.REGION_CLOSED, owner != null ? owner.id : 0, id, 0, outcomeAttribute(result));
     return result;
   }
 
@@ -343,6 +354,9 @@ final class RegionImpl {
     List<Finalizer> toRun;
     lock.lock();
     try {
+      if (finalizers.isEmpty()) {
+        return result;
+      }
       toRun = new ArrayList<>(finalizers);
       finalizers.clear();
     } finally {
@@ -426,12 +440,18 @@ final class RegionImpl {
     }
   }
 
-  static String kindOf(Outcome<?> o) {
+  private static final Map<String, String> OUTCOME_OK = Map.of("outcome", "ok");
+  private static final Map<String, String> OUTCOME_ERR = Map.of("outcome", "err");
+  private static final Map<String, String> OUTCOME_CANCELLED = Map.of("outcome", "cancelled");
+  private static final Map<String, String> OUTCOME_PANICKED = Map.of("outcome", "panicked");
+
+  /** The {@code outcome} attribute of a close or completion event, one shared map per kind. */
+  static Map<String, String> outcomeAttribute(Outcome<?> o) {
     return switch (o) {
-      case Outcome.Ok<?> ok -> "ok";
-      case Outcome.Err<?> err -> "err";
-      case Outcome.Cancelled<?> c -> "cancelled";
-      case Outcome.Panicked<?> p -> "panicked";
+      case Outcome.Ok<?> ok -> OUTCOME_OK;
+      case Outcome.Err<?> err -> OUTCOME_ERR;
+      case Outcome.Cancelled<?> c -> OUTCOME_CANCELLED;
+      case Outcome.Panicked<?> p -> OUTCOME_PANICKED;
     };
   }
 
@@ -442,6 +462,15 @@ final class RegionImpl {
       case Outcome.Cancelled<?> c -> "cancelled " + c.reason().kind();
       case Outcome.Panicked<?> p -> "panicked " + p.cause();
     };
+  }
+
+  /**
+   * Equality stays identity; the hash is the mixed id instead of the identity hash, which the JVM must
+   * generate and install in the object header the first time a new region enters a hash set.
+   */
+  @Override
+  public int hashCode() {
+    return Long.hashCode(Runtime.mix64(id));
   }
 
   @Override

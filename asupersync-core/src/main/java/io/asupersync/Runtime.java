@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import io.asupersync.internal.RuntimeAccess;
@@ -45,6 +46,7 @@ public final class Runtime implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger("io.asupersync.Runtime");
   private static final int LEAK_HISTORY = 256;
+  private static final Map<String, String> ROOT_PARENT = Map.of("parent", "0");
 
   final Clock clock;
   final ThreadFactory threadFactory;
@@ -139,7 +141,42 @@ public final class Runtime implements AutoCloseable {
    * @throws RegionClosedException if the runtime is shutting down
    */
   public <T> TaskHandle<Outcome<T>> spawn(String name, TaskBody<T> body) {
-    return spawnRoot(name, cx -> cx.scope(body));
+    return spawn(name, RegionPolicy.FAIL_FAST, Budget.unlimited(), body);
+  }
+
+  /**
+   * Starts {@code body} as a root task in its own scope with {@code policy} and the default budget met
+   * with {@code budget}: exactly what {@link Cx#scope(RegionPolicy, Budget, TaskBody)} does in a task,
+   * without a scope in between. The handle completes once the scope closed (children drained,
+   * finalizers ran) with the scope's outcome; shutdown cancels it.
+   *
+   * @throws RegionClosedException if the runtime is shutting down
+   */
+  public <T> TaskHandle<Outcome<T>> spawn(String name, RegionPolicy policy, Budget budget, TaskBody<T> body) {
+    return spawn(name, policy, budget, body, outcome -> {});
+  }
+
+  /**
+   * {@link #spawn(String, RegionPolicy, Budget, TaskBody)}, then {@code whenClosed} with the scope's
+   * outcome on the task's thread once the scope closed, before the handle completes: for a caller that
+   * must act on every outcome (answer a request) without a task of its own to join from. What {@code
+   * whenClosed} throws ends the task panicked.
+   *
+   * @throws RegionClosedException if the runtime is shutting down
+   */
+  public <T> TaskHandle<Outcome<T>> spawn(
+      String name, RegionPolicy policy, Budget budget, TaskBody<T> body, Consumer<? super Outcome<T>> whenClosed) {
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(budget, "budget");
+    Objects.requireNonNull(body, "body");
+    Objects.requireNonNull(whenClosed, "whenClosed");
+    return spawnRoot(
+        name,
+        cx -> {
+          Outcome<T> outcome = cx.scope(policy, budget, body);
+          whenClosed.accept(outcome);
+          return outcome;
+        });
   }
 
   private <T> TaskImpl<T> spawnRoot(String name, TaskBody<T> body) {
@@ -149,7 +186,7 @@ public final class Runtime implements AutoCloseable {
     RegionImpl region = new RegionImpl(nextRegionId(), this, null, null, RegionPolicy.FAIL_FAST, defaultBudget);
     roots.add(region);
     regionsOpen.increment();
-    trace(TraceKind.REGION_OPENED, 0, region.id, 0, Map.of("parent", "0"));
+    trace(TraceKind.REGION_OPENED, 0, region.id, 0, ROOT_PARENT);
     return region.spawn(name, defaultBudget, body);
   }
 
@@ -390,7 +427,7 @@ public final class Runtime implements AutoCloseable {
           0,
           Map.of("outcome", "panicked", "cause", p.cause().getClass().getName(), "message", String.valueOf(p.cause().getMessage())));
     } else {
-      trace(TraceKind.TASK_COMPLETED, task.id, task.region.id, 0, Map.of("outcome", RegionImpl.kindOf(outcome)));
+      trace(TraceKind.TASK_COMPLETED, task.id, task.region.id, 0, RegionImpl.outcomeAttribute(outcome));
     }
   }
 

@@ -378,6 +378,15 @@ final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
     return new RuntimeSnapshot.TaskInfo(id, name(), region.id, state, budget, cancelReason, straggler);
   }
 
+  /**
+   * Equality stays identity; the hash is the mixed id instead of the identity hash, which the JVM must
+   * generate and install in the object header the first time a new task enters a hash set.
+   */
+  @Override
+  public int hashCode() {
+    return Long.hashCode(Runtime.mix64(id));
+  }
+
   @Override
   public String toString() {
     return "Task[" + id + " " + name() + " " + state + "]";

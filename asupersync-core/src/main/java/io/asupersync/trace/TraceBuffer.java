@@ -51,15 +51,15 @@ public final class TraceBuffer {
       TraceKind kind, long taskId, long regionId, long obligationId, Map<String, String> attributes) {
     Map<String, String> attrs = Map.copyOf(attributes);
     long content = TraceChain.content(kind, taskId, regionId, obligationId, attrs);
+    // One clock reading per event, taken before the race for the tail: a recorder that lost it keeps
+    // its reading (raised to the new tail's time if that is later) instead of reading the clock again.
+    Instant now = clock.get();
     TraceEvent prev;
     TraceEvent event;
     do {
       prev = (TraceEvent) TAIL.getAcquire(this);
       long seq = prev.sequence() + 1;
-      Instant time = clock.get();
-      if (time.isBefore(prev.time())) {
-        time = prev.time();
-      }
+      Instant time = now.isBefore(prev.time()) ? prev.time() : now;
       long hash = TraceChain.link(prev.hash(), seq, TraceChain.epochNanos(time), content);
       event = new TraceEvent(seq, time, kind, taskId, regionId, obligationId, attrs, hash);
     } while (!TAIL.compareAndSet(this, prev, event));
@@ -78,7 +78,12 @@ public final class TraceBuffer {
     TraceEvent current;
     do {
       current = (TraceEvent) SLOT.getVolatile(ring, i);
-      if (current != null && current.sequence() > event.sequence()) {
+      // The occupant is a lap old and long out of the CPU cache: read it only when a later lap may have
+      // begun. If the chain had not reached the next lap's sequence for this slot after {@code current}
+      // was read, {@code current} is older than {@code event}.
+      boolean laterLapPossible =
+          ((TraceEvent) TAIL.getAcquire(this)).sequence() - event.sequence() >= ring.length;
+      if (laterLapPossible && current != null && current.sequence() > event.sequence()) {
         return;
       }
     } while (!SLOT.compareAndSet(ring, i, current, event));

@@ -2,6 +2,7 @@ package io.asupersync.trace;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,10 +31,43 @@ public final class TraceChain {
     h = mix(h ^ attributes.size());
     // Attributes are unordered: hash each key/value pair, then combine the pairs commutatively.
     long pairs = 0;
-    for (Map.Entry<String, String> e : attributes.entrySet()) {
-      pairs += mixString(mixString(0x9e3779b97f4a7c15L, e.getKey()), e.getValue());
+    if (!attributes.isEmpty()) {
+      // forEach rather than entrySet: a one-pair Map.of visits its pair without building entries
+      PairSum sum = new PairSum();
+      attributes.forEach(sum);
+      pairs = sum.value;
     }
     return mix(h ^ pairs);
+  }
+
+  private static final class PairSum implements BiConsumer<String, String> {
+    long value;
+
+    @Override
+    public void accept(String key, String val) {
+      value += mixString(keyHash(key), val);
+    }
+  }
+
+  private static final long KEY_SEED = 0x9e3779b97f4a7c15L;
+  /**
+   * Memo of {@code mixString(KEY_SEED, key)}: attribute keys are a few literals, hashed on every event.
+   * Direct-mapped by the key's own hash; entries are immutable, so racy reads and overwrites are benign
+   * (a miss only recomputes).
+   */
+  private static final KeyHash[] KEY_HASHES = new KeyHash[256];
+
+  private record KeyHash(String key, long hash) {}
+
+  private static long keyHash(String key) {
+    int slot = key.hashCode() & (KEY_HASHES.length - 1);
+    KeyHash cached = KEY_HASHES[slot];
+    if (cached != null && (cached.key == key || cached.key.equals(key))) {
+      return cached.hash;
+    }
+    long hash = mixString(KEY_SEED, key);
+    KEY_HASHES[slot] = new KeyHash(key, hash);
+    return hash;
   }
 
   /** The chain hash of an event with content hash {@code content} following {@code previous}. */

@@ -86,6 +86,22 @@ public class EngineHotSpotBenchmark {
     return trace.record(TraceKind.CANCEL_REQUESTED, 1, 2, 0, TWO_ATTRS);
   }
 
+  /** One access event as the HTTP server records it per request (five attributes, two formatted numbers). */
+  @Benchmark
+  public Object traceRecordAccess() {
+    return trace.record(
+        TraceKind.ACCESS,
+        11,
+        12,
+        0,
+        Map.of(
+            "protocol", "HTTP/1.1",
+            "method", "GET",
+            "route", "/users/{id}",
+            "status", Integer.toString(200),
+            "durationMicros", Long.toString(System.nanoTime() % 100_000)));
+  }
+
   /** Two threads recording into the one runtime-wide ring (its lock), as concurrent tasks do. */
   @Benchmark
   @Group("traceContended")

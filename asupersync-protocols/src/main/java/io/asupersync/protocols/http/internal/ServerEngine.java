@@ -207,8 +207,22 @@ public final class ServerEngine {
                 "protocol", ex.protocolName(),
                 "method", ex.request.method(),
                 "route", ex.request.route(),
-                "status", Integer.toString(status),
+                "status", statusText(status),
                 "durationMicros", Long.toString(micros)));
+  }
+
+  /** The decimal text of every valid status code, so the access event of a request formats none. */
+  private static final String[] STATUS_TEXT = new String[600];
+
+  static {
+    for (int i = 100; i < STATUS_TEXT.length; i++) {
+      STATUS_TEXT[i] = Integer.toString(i);
+    }
+  }
+
+  private static String statusText(int status) {
+    String text = status >= 100 && status < STATUS_TEXT.length ? STATUS_TEXT[status] : null;
+    return text != null ? text : Integer.toString(status);
   }
 
   // ---- requests
@@ -236,9 +250,9 @@ public final class ServerEngine {
   }
 
   /**
-   * Starts the request's task: one region with the request budget (none for a {@code null} timeout:
-   * stream routes), filters around the routed handler,
-   * the response written from inside the region, the outcome mapped once the region closed.
+   * Starts the request's task: a root task whose scope is the request region, with the request budget
+   * (none for a {@code null} timeout: stream routes), filters around the routed handler, the response
+   * written from inside the region, the outcome mapped on the task's thread once the region closed.
    */
   void dispatch(Exchange ex, @Nullable Duration timeout) {
     RequestImpl request = ex.request;
@@ -257,24 +271,21 @@ public final class ServerEngine {
       ex.task(
           runtime.spawn(
               "http " + request.method() + " " + request.route(),
-              cx -> {
+              RegionPolicy.FAIL_FAST,
+              timeout == null ? Budget.unlimited() : Budget.timeout(runtime.clock().now(), timeout),
+              inner -> {
+                ex.taskId = inner.taskId();
+                ex.regionId = inner.regionId();
+                HttpResponse response = handler.handle(inner, request);
+                ex.respond(inner, Objects.requireNonNull(response, "handler returned null"));
+                return null;
+              },
+              outcome -> {
                 try {
-                  var outcome =
-                      cx.scope(
-                          RegionPolicy.FAIL_FAST,
-                          timeout == null ? Budget.unlimited() : Budget.timeout(cx.now(), timeout),
-                          inner -> {
-                            ex.taskId = inner.taskId();
-                            ex.regionId = inner.regionId();
-                            HttpResponse response = handler.handle(inner, request);
-                            ex.respond(inner, Objects.requireNonNull(response, "handler returned null"));
-                            return null;
-                          });
                   ex.finish(outcome);
                 } finally {
                   inFlight.remove(ex);
                 }
-                return null;
               }));
     } catch (RegionClosedException e) {
       inFlight.remove(ex);

@@ -14,8 +14,8 @@
 # ROUNDS [3], CONNECTIONS [16], STREAMS [16] h2load streams per connection, IO_THREADS [nproc] event-loop
 # threads of every server, WARM_SECONDS [15], WARM_MIN_REQUESTS [1000000], WARM_MAX_RUNS [12],
 # WARM_AGREE [5] percent, HEAP [1g], SKIP_BUILD [0] (1: use the existing benchmarks/target/benchmarks.jar),
-# SERVERS ["asupersync asupersync-loop netty reactor"]: asupersync-loop is our server with
-# EventLoopCarrier (request tasks carried by their event loop); add netty-vt for plain Netty plus a
+# SERVERS ["asupersync asupersync-tuned netty reactor"]: asupersync-tuned is our server with request
+# tasks carried by their event loop (EventLoopCarrier) and no lifecycle trace events; add netty-vt for plain Netty plus a
 # virtual-thread hand-off per request (NettyLoadServer), which splits the gap to Netty into the hop's
 # cost and the rest.
 set -euo pipefail
@@ -33,7 +33,7 @@ WARM_MAX_RUNS=${WARM_MAX_RUNS:-12}
 WARM_AGREE=${WARM_AGREE:-5}
 HEAP=${HEAP:-1g}
 SKIP_BUILD=${SKIP_BUILD:-0}
-read -r -a SERVERS <<<"${SERVERS:-asupersync asupersync-loop netty reactor}"
+read -r -a SERVERS <<<"${SERVERS:-asupersync asupersync-tuned netty reactor}"
 TOOLS=(wrk h2load)
 
 for tool in wrk h2load curl; do
@@ -59,7 +59,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# java.lang opened for EventLoopCarrier (asupersync-loop); the other servers ignore it
+# java.lang opened for EventLoopCarrier (asupersync-tuned); the other servers ignore it
 JVM_FLAGS=(--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
   "-Xms$HEAP" "-Xmx$HEAP" -XX:+AlwaysPreTouch)
 for s in "${SERVERS[@]}"; do
@@ -146,7 +146,7 @@ for (tool, server), m in med.items():
     share = f"{m / netty:6.2f}" if netty else "     -"
     print(f"{tool:8} {server:15} {m:13.0f}  {share}  {' '.join(f'{v:.0f}' for v in runs[(tool, server)])}")
 for tool, label in (("wrk", "HTTP/1.1 (wrk)"), ("h2load", "h2c (h2load)")):
-    for ours_name in ("asupersync", "asupersync-loop"):
+    for ours_name in ("asupersync", "asupersync-tuned"):
         if not all((tool, s) in med for s in (ours_name, "netty", "reactor")):
             continue
         ours = med[(tool, ours_name)]

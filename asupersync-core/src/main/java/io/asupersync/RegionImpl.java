@@ -108,7 +108,9 @@ final class RegionImpl {
       lock.unlock();
     }
     runtime.regionOpened();
-    runtime.trace(TraceKind.REGION_OPENED, scopeOwner.id, child.id, 0, Map.of("parent", Long.toString(id)));
+    if (runtime.traceLifecycle) {
+      runtime.trace(TraceKind.REGION_OPENED, scopeOwner.id, child.id, 0, Map.of("parent", Long.toString(id)));
+    }
     if (reason != null) {
       child.requestCancel(runtime.parentCancelled(id, reason));
     }
@@ -260,7 +262,9 @@ final class RegionImpl {
     if (parent != null) {
       parent.childClosed(this);
     }
-    runtime.trace(TraceKind.REGION_CLOSED, owner != null ? owner.id : 0, id, 0, outcomeAttribute(result));
+    if (runtime.traceLifecycle) {
+      runtime.trace(TraceKind.REGION_CLOSED, owner != null ? owner.id : 0, id, 0, outcomeAttribute(result));
+    }
     return result;
   }
 

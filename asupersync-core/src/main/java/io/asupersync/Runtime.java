@@ -79,6 +79,8 @@ public final class Runtime implements AutoCloseable {
   private final LongAdder regionsOpen = new LongAdder();
   private final LongAdder obligationsReserved = new LongAdder();
   private final boolean traceObligations;
+  /** Whether task and region lifecycle events are recorded; see {@link Builder#traceLifecycle}. */
+  final boolean traceLifecycle;
   /** Traces every task-level cancel request and spawn budgets (the lab's oracles read them). */
   final boolean verboseTrace;
 
@@ -98,6 +100,7 @@ public final class Runtime implements AutoCloseable {
     this.cleanupBudgets = new EnumMap<>(b.cleanupBudgets);
     this.seed = b.seed;
     this.traceObligations = b.traceObligations;
+    this.traceLifecycle = b.traceLifecycle;
     this.verboseTrace = b.verboseTrace;
     this.trace = new TraceBuffer(b.traceCapacity, clock::now, b.traceSink);
     trace(TraceKind.RUNTIME_STARTED, 0, 0, 0, Map.of("seed", Long.toString(seed)));
@@ -186,7 +189,9 @@ public final class Runtime implements AutoCloseable {
     RegionImpl region = new RegionImpl(nextRegionId(), this, null, null, RegionPolicy.FAIL_FAST, defaultBudget);
     roots.add(region);
     regionsOpen.increment();
-    trace(TraceKind.REGION_OPENED, 0, region.id, 0, ROOT_PARENT);
+    if (traceLifecycle) {
+      trace(TraceKind.REGION_OPENED, 0, region.id, 0, ROOT_PARENT);
+    }
     return region.spawn(name, defaultBudget, body);
   }
 
@@ -369,6 +374,9 @@ public final class Runtime implements AutoCloseable {
   void taskSpawned(TaskImpl<?> task) {
     active.incrementAndGet();
     spawned.increment();
+    if (!traceLifecycle) {
+      return;
+    }
     if (verboseTrace) {
       trace(
           TraceKind.TASK_SPAWNED,
@@ -415,10 +423,15 @@ public final class Runtime implements AutoCloseable {
     root.state = RegionState.CLOSED;
     roots.remove(root);
     regionsOpen.decrement();
-    trace(TraceKind.REGION_CLOSED, 0, root.id, 0, Map.of());
+    if (traceLifecycle) {
+      trace(TraceKind.REGION_CLOSED, 0, root.id, 0, Map.of());
+    }
   }
 
   void traceCompleted(TaskImpl<?> task, Outcome<?> outcome) {
+    if (!traceLifecycle) {
+      return;
+    }
     if (verboseTrace && outcome instanceof Outcome.Panicked<?> p) {
       trace(
           TraceKind.TASK_COMPLETED,
@@ -548,6 +561,7 @@ public final class Runtime implements AutoCloseable {
     private final EnumMap<CancelKind, Duration> cleanupBudgets = new EnumMap<>(CancelKind.class);
     private long seed = System.nanoTime();
     private boolean traceObligations = true;
+    private boolean traceLifecycle = true;
     private Function<Clock, TaskScheduler> schedulerFactory = ThreadScheduler::new;
     private boolean verboseTrace;
 
@@ -556,6 +570,7 @@ public final class Runtime implements AutoCloseable {
           (builder, factory) -> {
             builder.schedulerFactory = factory;
             builder.verboseTrace = true;
+            builder.traceLifecycle = true;
           });
     }
 
@@ -613,6 +628,19 @@ public final class Runtime implements AutoCloseable {
     /** Whether obligation reserve/commit/abort are traced (leaks always are); default true. */
     public Builder traceObligations(boolean value) {
       this.traceObligations = value;
+      return this;
+    }
+
+    /**
+     * Whether task and region lifecycle events ({@code TASK_SPAWNED}, {@code TASK_COMPLETED}, {@code
+     * REGION_OPENED}, {@code REGION_CLOSED}) are recorded; default true. A busy server records several
+     * per request: they push protocol, limit, cancellation and leak events out of the ring within
+     * moments, and every event is a write to the chain's shared tail. Off, those events remain (with
+     * the request's access event naming its task and region), counters and snapshots are unchanged.
+     * The lab runtime always records them: its trace fingerprints are built from them.
+     */
+    public Builder traceLifecycle(boolean value) {
+      this.traceLifecycle = value;
       return this;
     }
 

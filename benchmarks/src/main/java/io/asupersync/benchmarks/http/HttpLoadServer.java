@@ -16,7 +16,7 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * One HTTP server for the P7/P8 load comparison ({@code benchmarks/http-load.sh}), in its own JVM:
- * {@code HttpLoadServer asupersync|asupersync-loop|netty|netty-vt|reactor [ioThreads]}. Each binds a free port on 127.0.0.1 that
+ * {@code HttpLoadServer asupersync|asupersync-tuned|netty|netty-vt|reactor [ioThreads]}. Each binds a free port on 127.0.0.1 that
  * speaks HTTP/1.1 and h2c with prior knowledge, answers {@code GET /} with {@link #BODY} (text/plain,
  * with content-length), prints {@code listening <port>} and serves until killed.
  */
@@ -28,13 +28,13 @@ public final class HttpLoadServer {
 
   public static void main(String[] args) throws InterruptedException {
     if (args.length < 1) {
-      throw new IllegalArgumentException("usage: HttpLoadServer asupersync|asupersync-loop|netty|netty-vt|reactor [ioThreads]");
+      throw new IllegalArgumentException("usage: HttpLoadServer asupersync|asupersync-tuned|netty|netty-vt|reactor [ioThreads]");
     }
     int ioThreads = args.length > 1 ? Integer.parseInt(args[1]) : java.lang.Runtime.getRuntime().availableProcessors();
     int port =
         switch (args[0].toLowerCase(Locale.ROOT)) {
           case "asupersync" -> asupersync(ioThreads, false);
-          case "asupersync-loop" -> asupersync(ioThreads, true);
+          case "asupersync-tuned" -> asupersync(ioThreads, true);
           case "netty" -> ((InetSocketAddress) NettyLoadServer.start(ioThreads, false).localAddress()).getPort();
           case "netty-vt" -> ((InetSocketAddress) NettyLoadServer.start(ioThreads, true).localAddress()).getPort();
           case "reactor" -> reactor(ioThreads);
@@ -45,10 +45,15 @@ public final class HttpLoadServer {
     Thread.currentThread().join();
   }
 
-  private static int asupersync(int ioThreads, boolean loopCarried) {
+  /**
+   * Our server with default settings, or tuned for a busy server whose handlers are short: request
+   * tasks carried by their event loop ({@link EventLoopCarrier}) and no task/region lifecycle trace
+   * events ({@code Runtime.Builder.traceLifecycle(false)}).
+   */
+  private static int asupersync(int ioThreads, boolean tuned) {
     Runtime.Builder runtime = Runtime.builder();
-    if (loopCarried) {
-      runtime.threadFactory(EventLoopCarrier.threadFactory());
+    if (tuned) {
+      runtime.threadFactory(EventLoopCarrier.threadFactory()).traceLifecycle(false);
     }
     HttpResponse hello = HttpResponse.status(200).contentType(CONTENT_TYPE).body(BODY).build();
     AsupersyncServer server =

@@ -38,6 +38,7 @@ public final class AsupersyncAutoConfiguration {
         Runtime.builder()
             .leakResponse(properties.leakResponse())
             .traceCapacity(properties.traceCapacity())
+            .traceLifecycle(properties.traceLifecycle())
             .shutdownTimeout(properties.shutdownTimeout());
     if (properties.leakEscalationThreshold() != null) {
       builder.leakEscalationThreshold(properties.leakEscalationThreshold());

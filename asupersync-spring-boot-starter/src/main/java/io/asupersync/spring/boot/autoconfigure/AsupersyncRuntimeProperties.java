@@ -16,6 +16,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param leakEscalationThreshold Number of leaks after which every further leak is handled as a panic,
  *     whatever the leak response. Unset, leaks never escalate.
  * @param traceCapacity Number of structured trace events kept in the in-memory ring buffer.
+ * @param traceLifecycle Whether task and region lifecycle events (spawned, completed, opened, closed)
+ *     are recorded. A busy server records several per request, which push protocol, limit,
+ *     cancellation and leak events out of the ring within moments; turn it off there (the access event
+ *     of each request still names its task and region).
  * @param defaultRequestBudget Time budget of a request region when no more specific timeout applies
  *     (Spring MVC handlers that take a Cx, requests on the Asupersync server).
  * @param shutdownTimeout Maximum time to wait, on application shutdown, for the root region to cancel,
@@ -32,6 +36,7 @@ public record AsupersyncRuntimeProperties(
     @DefaultValue("log") LeakResponse leakResponse,
     @Nullable Long leakEscalationThreshold,
     @DefaultValue("4096") int traceCapacity,
+    @DefaultValue("true") boolean traceLifecycle,
     @DefaultValue("30s") Duration defaultRequestBudget,
     @DefaultValue("30s") Duration shutdownTimeout,
     @DefaultValue("false") boolean eventLoopCarrier) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.asupersync.LeakResponse;
 import io.asupersync.ObligationKind;
 import io.asupersync.Outcome;
+import io.asupersync.trace.TraceKind;
 import io.netty.channel.DefaultEventLoop;
 import java.io.IOException;
 import java.time.Duration;
@@ -42,7 +43,22 @@ class AsupersyncAutoConfigurationTests {
       assertThat(runtime.leakEscalationThreshold()).isNull();
       assertThat(runtime.defaultRequestBudget()).isEqualTo(Duration.ofSeconds(30));
       assertThat(runtime.eventLoopCarrier()).isFalse();
+      assertThat(runtime.traceLifecycle()).isTrue();
     });
+  }
+
+  @Test
+  void traceLifecyclePropertyDecidesWhetherTaskAndRegionEventsAreRecorded() {
+    for (boolean on : new boolean[] {true, false}) {
+      contextRunner
+          .withPropertyValues("asupersync.runtime.trace-lifecycle=" + on)
+          .run(context -> {
+            io.asupersync.Runtime runtime = context.getBean(io.asupersync.Runtime.class);
+            runtime.run(cx -> cx.spawn(c -> 1).join(cx));
+            assertThat(runtime.trace().events(e -> e.kind() == TraceKind.TASK_SPAWNED, 10)).hasSize(on ? 2 : 0);
+            assertThat(runtime.counters().tasksSpawned()).isEqualTo(2);
+          });
+    }
   }
 
   @Test

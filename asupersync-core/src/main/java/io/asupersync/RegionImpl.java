@@ -28,6 +28,8 @@ final class RegionImpl {
 
   final long id;
   final Runtime runtime;
+  /** A root region's stripe in the runtime's set of roots. */
+  int rootStripe;
   final @Nullable RegionImpl parent;
   final @Nullable TaskImpl<?> owner;
   final RegionPolicy policy;

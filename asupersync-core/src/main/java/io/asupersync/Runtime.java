@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import io.asupersync.internal.RuntimeAccess;
+import io.asupersync.internal.StripedSet;
 import io.asupersync.internal.TaskScheduler;
 import io.asupersync.trace.TraceBuffer;
 import io.asupersync.trace.TraceKind;
@@ -65,7 +66,7 @@ public final class Runtime implements AutoCloseable {
   private final AtomicLong taskIds = new AtomicLong();
   private final AtomicLong regionIds = new AtomicLong();
   private final AtomicLong obligationIds = new AtomicLong();
-  private final Set<RegionImpl> roots = ConcurrentHashMap.newKeySet();
+  private final StripedSet<RegionImpl> roots = new StripedSet<>();
   private final Set<TaskImpl<?>> stragglers = ConcurrentHashMap.newKeySet();
   private final ArrayDeque<RuntimeSnapshot.LeakInfo> leaks = new ArrayDeque<>();
   private final AtomicLong active = new AtomicLong();
@@ -187,7 +188,7 @@ public final class Runtime implements AutoCloseable {
       throw new RegionClosedException("runtime is shutting down");
     }
     RegionImpl region = new RegionImpl(nextRegionId(), this, null, null, RegionPolicy.FAIL_FAST, defaultBudget);
-    roots.add(region);
+    region.rootStripe = roots.add(region);
     regionsOpen.increment();
     if (traceLifecycle) {
       trace(TraceKind.REGION_OPENED, 0, region.id, 0, ROOT_PARENT);
@@ -199,7 +200,7 @@ public final class Runtime implements AutoCloseable {
   public RuntimeSnapshot snapshot() {
     List<RuntimeSnapshot.RegionInfo> regions = new ArrayList<>();
     List<TaskImpl<?>> live = new ArrayList<>();
-    ArrayDeque<RegionImpl> queue = new ArrayDeque<>(roots);
+    ArrayDeque<RegionImpl> queue = new ArrayDeque<>(roots.toList());
     List<RegionImpl> ordered = new ArrayList<>(queue);
     ordered.sort(Comparator.comparingLong(r -> r.id));
     queue.clear();
@@ -292,7 +293,7 @@ public final class Runtime implements AutoCloseable {
       Instant start = clock.now();
       trace(TraceKind.RUNTIME_SHUTDOWN, 0, 0, 0, Map.of("timeout", shutdownTimeout.toString()));
       CancelReason reason = new CancelReason(CancelKind.SHUTDOWN, 0, 0, start, "runtime shutting down", null);
-      List<RegionImpl> rootsById = new ArrayList<>(roots);
+      List<RegionImpl> rootsById = roots.toList();
       rootsById.sort(Comparator.comparingLong(r -> r.id));
       for (RegionImpl root : rootsById) {
         root.requestCancel(reason);
@@ -421,7 +422,7 @@ public final class Runtime implements AutoCloseable {
   /** A root region's only task finished: the root region is closed. */
   void rootClosed(RegionImpl root) {
     root.state = RegionState.CLOSED;
-    roots.remove(root);
+    roots.remove(root, root.rootStripe);
     regionsOpen.decrement();
     if (traceLifecycle) {
       trace(TraceKind.REGION_CLOSED, 0, root.id, 0, Map.of());

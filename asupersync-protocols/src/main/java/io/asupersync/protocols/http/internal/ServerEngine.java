@@ -4,6 +4,7 @@ import io.asupersync.Budget;
 import io.asupersync.RegionClosedException;
 import io.asupersync.RegionPolicy;
 import io.asupersync.Runtime;
+import io.asupersync.internal.StripedSet;
 import io.asupersync.protocols.http.HttpFilter;
 import io.asupersync.protocols.http.HttpHandler;
 import io.asupersync.protocols.http.HttpResponse;
@@ -36,8 +37,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -63,7 +62,7 @@ public final class ServerEngine {
   private final EnumMap<RejectionReason, LongAdder> rejections = new EnumMap<>(RejectionReason.class);
   private final AtomicLong connectionIds = new AtomicLong();
   final ChannelGroup connections = new DefaultChannelGroup("asupersync-connections", GlobalEventExecutor.INSTANCE);
-  private final Set<Exchange> inFlight = ConcurrentHashMap.newKeySet();
+  private final StripedSet<Exchange> inFlight = new StripedSet<>();
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final Class<? extends ServerChannel> serverChannelType;
@@ -266,7 +265,7 @@ public final class ServerEngine {
       chain = (cx, r) -> f.filter(cx, r, next);
     }
     HttpHandler handler = chain;
-    inFlight.add(ex);
+    int stripe = inFlight.add(ex);
     try {
       ex.task(
           runtime.spawn(
@@ -284,11 +283,11 @@ public final class ServerEngine {
                 try {
                   ex.finish(outcome);
                 } finally {
-                  inFlight.remove(ex);
+                  inFlight.remove(ex, stripe);
                 }
               }));
     } catch (RegionClosedException e) {
-      inFlight.remove(ex);
+      inFlight.remove(ex, stripe);
       reject(RejectionReason.SHUTTING_DOWN, ex.protocolName(), ex.connectionId, 0, "runtime shutting down");
       ex.sendError(503, "server shutting down");
     }
@@ -329,7 +328,7 @@ public final class ServerEngine {
     }
     boolean clean = connections.newCloseFuture().awaitUninterruptibly(remainingMillis(deadline), TimeUnit.MILLISECONDS);
     if (!clean) {
-      for (Exchange ex : inFlight) {
+      for (Exchange ex : inFlight.toList()) {
         ex.cancelForShutdown();
       }
       connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);

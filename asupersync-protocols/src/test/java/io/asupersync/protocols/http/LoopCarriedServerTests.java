@@ -3,7 +3,6 @@ package io.asupersync.protocols.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asupersync.Runtime;
-import io.asupersync.protocols.EventLoopCarrier;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +14,7 @@ class LoopCarriedServerTests extends ServerTestSupport {
 
   @Override
   Runtime.Builder runtimeBuilder() {
-    return Runtime.builder().threadFactory(EventLoopCarrier.threadFactory());
+    return loopCarriedRuntime();
   }
 
   @Test

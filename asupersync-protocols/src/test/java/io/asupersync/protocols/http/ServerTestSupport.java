@@ -3,6 +3,7 @@ package io.asupersync.protocols.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.asupersync.Runtime;
+import io.asupersync.protocols.EventLoopCarrier;
 import io.asupersync.trace.TraceEvent;
 import io.asupersync.trace.TraceKind;
 import java.time.Duration;
@@ -21,6 +22,15 @@ abstract class ServerTestSupport {
   /** The runtime the tests' servers run on; subclasses rerun the same tests on other task threads. */
   Runtime.Builder runtimeBuilder() {
     return Runtime.builder();
+  }
+
+  /**
+   * A runtime whose request tasks are carried by their event loop. Fails where this JVM cannot do it
+   * (the build opens java.lang to the tests): a silent fallback would rerun the default case.
+   */
+  static Runtime.Builder loopCarriedRuntime() {
+    assertThat(EventLoopCarrier.isAvailable()).as("EventLoopCarrier available").isTrue();
+    return Runtime.builder().threadFactory(EventLoopCarrier.threadFactory());
   }
 
   AsupersyncServer start(Consumer<AsupersyncServer.Builder> config) {

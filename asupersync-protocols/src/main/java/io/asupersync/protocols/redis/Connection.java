@@ -31,6 +31,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
   /** Calls submitted and not yet ended; a connection returns to its pool only at zero. */
   final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean broken;
+  /** Why the connection was discarded (event loop): a call that comes after is failed with it. */
+  private @Nullable String brokenWhy;
+  private @Nullable Throwable brokenCause;
   /** Server-side id (CLIENT ID / HELLO), for CLIENT UNBLOCK; 0 until the handshake tells it. */
   volatile long serverId;
   /** Set for a subscriber connection: pub/sub messages go here, not to {@link #pending}. */
@@ -92,7 +95,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
     Channel ch = channel();
     if (broken || !ch.isActive()) {
-      call.fail(new RedisConnectionException("connection " + id + " is closed; " + call.name + " was not sent", null));
+      // with the reason it was discarded: a failed TLS handshake closes the channel before the first call
+      call.fail(new RedisConnectionException(
+          "connection " + id + " is closed" + (brokenWhy == null ? "" : " (" + brokenWhy + ")") + "; " + call.name + " was not sent",
+          brokenCause));
       ended(call, CallResult.NOT_SENT);
       return;
     }
@@ -203,6 +209,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
       }
     }
     boolean first = !broken;
+    if (first) {
+      brokenWhy = why;
+      brokenCause = cause;
+    }
     broken = true;
     if (ch != null) {
       ch.close();

@@ -1,15 +1,13 @@
 package io.asupersync.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.asupersync.Runtime;
 import io.asupersync.protocols.grpc.GrpcRouter;
 import io.asupersync.protocols.http.AsupersyncServer;
-import java.io.IOException;
+import io.asupersync.testsupport.PythonGrpcio;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PythonGrpcioInteropTests {
 
-  private static final String PYTHON = "/usr/bin/python3";
   private static final Path SCRIPT = Path.of("src/test/python/interop_client.py");
 
   private static Runtime runtime;
@@ -33,8 +30,7 @@ class PythonGrpcioInteropTests {
 
   @BeforeAll
   static void start() throws Exception {
-    String missing = grpcioMissing();
-    assumeTrue(missing == null, () -> "python3-grpcio is not available (" + missing + "): install the Debian package python3-grpcio");
+    PythonGrpcio.require();
     runtime = Runtime.builder().build();
     server =
         GrpcRouter.builder().service(InteropTestService.create()).build()
@@ -54,7 +50,7 @@ class PythonGrpcioInteropTests {
   @ValueSource(strings = {"empty_unary", "large_unary", "server_streaming", "cancel_after_begin"})
   void pythonGrpcioClientPasses(String testCase) throws Exception {
     Process process =
-        new ProcessBuilder(PYTHON, SCRIPT.toString(), Integer.toString(server.cleartextPort()), testCase)
+        new ProcessBuilder(PythonGrpcio.PYTHON, SCRIPT.toString(), Integer.toString(server.cleartextPort()), testCase)
             .redirectErrorStream(true)
             .start();
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", testCase).isTrue();
@@ -73,22 +69,5 @@ class PythonGrpcioInteropTests {
       TimeUnit.MILLISECONDS.sleep(5);
     }
     assertThat(server.inFlight()).as("calls in flight on the server").isZero();
-  }
-
-  /** Why python3-grpcio cannot be used, or null when {@code import grpc} works. */
-  private static String grpcioMissing() throws InterruptedException {
-    if (!Files.isExecutable(Path.of(PYTHON))) {
-      return PYTHON + " not found";
-    }
-    try {
-      Process probe = new ProcessBuilder(PYTHON, "-c", "import grpc").redirectErrorStream(true).start();
-      if (!probe.waitFor(30, TimeUnit.SECONDS)) {
-        probe.destroyForcibly();
-        return "import grpc did not finish";
-      }
-      return probe.exitValue() == 0 ? null : new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      return e.toString();
-    }
   }
 }

@@ -2,57 +2,15 @@ package io.asupersync.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.asupersync.testsupport.NatsServerProcess;
-import io.asupersync.testsupport.RedisServerProcess;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** A demo server that goes away after startup makes its route answer 503 with a short body, not 500. */
-@SpringBootTest(
-    webEnvironment = WebEnvironment.RANDOM_PORT,
-    properties = {"server.address=127.0.0.1", "asupersync.server.cleartext-port=0", "asupersync.server.tls-port=0"})
-class MessagingServersGoneTests {
-
-  private static RedisServerProcess redis;
-  private static NatsServerProcess nats;
-
-  @Value("${local.asupersync.cleartext-port}")
-  private int port;
-
-  @DynamicPropertySource
-  static void servers(DynamicPropertyRegistry registry) throws Exception {
-    redis = RedisServerProcess.start();
-    nats = NatsServerProcess.start();
-    registry.add("asupersync.redis.port", redis::port);
-    registry.add("asupersync.nats.servers", nats::url);
-  }
-
-  @AfterAll
-  static void stopServers() {
-    if (redis != null) {
-      redis.close();
-    }
-    if (nats != null) {
-      nats.close();
-    }
-  }
+class MessagingServersGoneTests extends MessagingServersTestSupport {
 
   private HttpResponse<String> get(String path) throws Exception {
-    try (HttpClient client = HttpClient.newHttpClient()) {
-      return client.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(15)).build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
+    return get(path, Duration.ofSeconds(15));
   }
 
   @Test

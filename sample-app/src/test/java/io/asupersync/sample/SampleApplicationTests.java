@@ -1,7 +1,6 @@
 package io.asupersync.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.asupersync.Cx;
 import io.asupersync.Obligation;
@@ -14,6 +13,7 @@ import io.asupersync.protocols.grpc.GrpcHealth.ServingStatus;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncRuntimeProperties;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncServerProperties;
 import io.asupersync.spring.boot.autoconfigure.web.AsupersyncWebProperties;
+import io.asupersync.testsupport.PythonGrpcio;
 import io.grpc.testing.integration.EmptyProtos.Empty;
 import io.grpc.testing.integration.Messages.SimpleRequest;
 import io.micrometer.tracing.test.simple.SimpleSpan;
@@ -30,7 +30,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +68,6 @@ class SampleApplicationTests {
 
   private static final String OPERATOR = "operator:asupersync-demo";
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final String PYTHON = "/usr/bin/python3";
 
   @LocalServerPort
   private int port;
@@ -472,8 +470,7 @@ class SampleApplicationTests {
 
   @Test
   void pythonGrpcioCallsHealthAndTestServiceOnBothPorts() throws Exception {
-    String missing = grpcioMissing();
-    assumeTrue(missing == null, () -> "python3-grpcio is not available (" + missing + "): install the Debian package python3-grpcio");
+    PythonGrpcio.require();
     // HealthCheckResponse{status: SERVING}; Empty; SimpleResponse{payload{body: 4 zero bytes}} for response_size 4
     String expected = "health 0801\nempty \nunary 0a06120400000000\n";
     assertThat(python(PYTHON_GRPC_CALLS, Integer.toString(cleartextPort))).isEqualTo(expected);
@@ -481,30 +478,13 @@ class SampleApplicationTests {
   }
 
   private static String python(String... arguments) throws Exception {
-    List<String> command = new ArrayList<>(List.of(PYTHON, "-c"));
+    List<String> command = new ArrayList<>(List.of(PythonGrpcio.PYTHON, "-c"));
     command.addAll(List.of(arguments));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("python3 finished").isTrue();
     assertThat(process.exitValue()).as(output).isZero();
     return output;
-  }
-
-  /** Why python3-grpcio cannot be used, or null when {@code import grpc} works. */
-  private static String grpcioMissing() throws InterruptedException {
-    if (!Files.isExecutable(Path.of(PYTHON))) {
-      return PYTHON + " not found";
-    }
-    try {
-      Process probe = new ProcessBuilder(PYTHON, "-c", "import grpc").redirectErrorStream(true).start();
-      if (!probe.waitFor(30, TimeUnit.SECONDS)) {
-        probe.destroyForcibly();
-        return "import grpc did not finish";
-      }
-      return probe.exitValue() == 0 ? null : new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      return e.toString();
-    }
   }
 
   private static HttpRequest asupersync(String scheme, int port, String path) {

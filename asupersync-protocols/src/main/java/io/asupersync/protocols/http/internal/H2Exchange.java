@@ -167,12 +167,9 @@ final class H2Exchange extends Exchange {
     return fields(headers, new DefaultHttp2Headers().status(Integer.toString(status)));
   }
 
-  private void onLoop(Runnable r) {
-    if (ctx.executor().inEventLoop()) {
-      r.run();
-    } else {
-      ctx.executor().execute(r);
-    }
+  /** Runs {@code write} on the event loop after this exchange's earlier writes, flushed. */
+  private void onLoop(Runnable write) {
+    connection.onLoop(ctx, write);
   }
 
   @Override
@@ -182,9 +179,8 @@ final class H2Exchange extends Exchange {
     if (headOnly || bytes.length > 0) {
       h.setLong("content-length", bytes.length);
     }
-    // The frames are built here (task thread) and written in one event-loop task: one hop per
-    // response instead of one per frame; the connection's flush consolidation merges the flushes of
-    // the streams answered in the same loop pass.
+    // The frames are built here (task thread) and written in one event-loop step: one hand-over per
+    // response instead of one per frame, batched with the other streams' by the connection.
     DefaultHttp2HeadersFrame head = new DefaultHttp2HeadersFrame(h, noData && trailers.isEmpty()).stream(stream);
     DefaultHttp2DataFrame data =
         noData ? null : new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), trailers.isEmpty()).stream(stream);
@@ -210,7 +206,6 @@ final class H2Exchange extends Exchange {
     if (trailers != null) {
       last = ctx.write(trailers);
     }
-    ctx.flush();
     done(last);
   }
 
@@ -219,7 +214,7 @@ final class H2Exchange extends Exchange {
     DefaultHttp2HeadersFrame frame = new DefaultHttp2HeadersFrame(head(status, headers), false).stream(stream);
     onLoop(() -> {
       if (!closed) {
-        ctx.writeAndFlush(frame);
+        ctx.write(frame);
       }
     });
   }
@@ -231,7 +226,7 @@ final class H2Exchange extends Exchange {
     onLoop(
         () -> {
           if (!closed) {
-            ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), false).stream(stream));
+            ctx.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes), false).stream(stream));
           }
           int left = unsent.addAndGet(-n);
           if (left < MAX_UNSENT && left + n >= MAX_UNSENT) {
@@ -247,9 +242,9 @@ final class H2Exchange extends Exchange {
           if (closed) {
             done(null);
           } else if (trailers.isEmpty()) {
-            done(ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true).stream(stream)));
+            done(ctx.write(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true).stream(stream)));
           } else {
-            done(ctx.writeAndFlush(new DefaultHttp2HeadersFrame(fields(trailers, new DefaultHttp2Headers()), true).stream(stream)));
+            done(ctx.write(new DefaultHttp2HeadersFrame(fields(trailers, new DefaultHttp2Headers()), true).stream(stream)));
           }
         });
   }

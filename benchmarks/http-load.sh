@@ -7,7 +7,8 @@
 # and at least WARM_MIN_REQUESTS requests were served (DESIGN: a fresh JVM needs about a million before
 # HTTP throughput settles), giving up after WARM_MAX_RUNS runs (reported). Then ROUNDS rounds measure
 # every server with both tools, the server order rotating per round; the median per server and tool is
-# reported with the ratios to the P7/P8 goals (ours >= 0.9x plain Netty, >= 1.0x Reactor Netty).
+# reported with the ratios to the P7/P8 goals (ours >= 0.9x plain Netty, >= 1.0x Reactor Netty), beside
+# the median CPU time (user + system) each server process spent per request.
 #
 # Not part of mvn verify. Usage (from anywhere): benchmarks/http-load.sh
 # Settings through the environment, defaults in brackets: DURATION [15] seconds per measured run,
@@ -82,18 +83,28 @@ for s in "${SERVERS[@]}"; do
   done
 done
 
-# run TOOL SERVER SECONDS: prints "requests/s requests failures"
+# run TOOL SERVER SECONDS: prints "requests/s requests failures server-cpu-us-per-request"
 run() {
-  local tool=$1 port=${PORT[$2]} seconds=$3 out
+  local tool=$1 port=${PORT[$2]} seconds=$3 out ticks0 ticks1
+  ticks0=$(cpu_ticks "${PID[$2]}")
   if [[ "$tool" == wrk ]]; then
     out=$(wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" "http://127.0.0.1:$port/")
-    awk '/Requests\/sec:/{rps=$2} /requests in/{n=$1} /Non-2xx/{f+=$NF} /Socket errors/{gsub(",","");f+=$4+$6+$8+$10}
-         END{printf "%s %d %d\n", rps, n, f}' <<<"$out"
+    ticks1=$(cpu_ticks "${PID[$2]}")
+    awk -v t=$((ticks1 - ticks0)) -v hz="$HZ" '/Requests\/sec:/{rps=$2} /requests in/{n=$1} /Non-2xx/{f+=$NF} /Socket errors/{gsub(",","");f+=$4+$6+$8+$10}
+         END{printf "%s %d %d %.2f\n", rps, n, f, n ? t * 1e6 / hz / n : 0}' <<<"$out"
   else
     out=$(h2load -c"$CONNECTIONS" -m"$STREAMS" -t1 -D "$seconds" "http://127.0.0.1:$port/")
-    awk '/^finished in/{rps=$4} /^requests:/{n=$8; f=$10+$12} /^status codes:/{f+=$5+$7+$9}
-         END{printf "%s %d %d\n", rps, n, f}' <<<"$out"
+    ticks1=$(cpu_ticks "${PID[$2]}")
+    awk -v t=$((ticks1 - ticks0)) -v hz="$HZ" '/^finished in/{rps=$4} /^requests:/{n=$8; f=$10+$12} /^status codes:/{f+=$5+$7+$9}
+         END{printf "%s %d %d %.2f\n", rps, n, f, n ? t * 1e6 / hz / n : 0}' <<<"$out"
   fi
+}
+
+# user + system CPU of a server process, in clock ticks: CPU per request is steadier than requests/s
+# when the load generator and other processes share the cores
+HZ=$(getconf CLK_TCK)
+cpu_ticks() {
+  awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
 echo "# $(date -u +%FT%TZ) $(nproc) cpus, load average $(cut -d' ' -f1-3 /proc/loadavg); io threads $IO_THREADS," \
@@ -103,7 +114,7 @@ for s in "${SERVERS[@]}"; do
   for tool in "${TOOLS[@]}"; do
     prev="" total=0 runs=0 settled=no
     while (( runs < WARM_MAX_RUNS )); do
-      read -r rps n failed < <(run "$tool" "$s" "$WARM_SECONDS")
+      read -r rps n failed _ < <(run "$tool" "$s" "$WARM_SECONDS")
       runs=$((runs + 1)) total=$((total + n))
       if [[ -n "$prev" ]] && (( total >= WARM_MIN_REQUESTS )) &&
         awk -v a="$prev" -v b="$rps" -v p="$WARM_AGREE" 'BEGIN{d=a-b; if(d<0)d=-d; exit !(d*100 <= p*(a>b?a:b))}'; then
@@ -122,8 +133,8 @@ for round in $(seq "$ROUNDS"); do
   order=("${SERVERS[@]:$shift_by}" "${SERVERS[@]:0:$shift_by}")
   for tool in "${TOOLS[@]}"; do
     for s in "${order[@]}"; do
-      read -r rps n failed < <(run "$tool" "$s" "$DURATION")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$tool" "$s" "$rps" "$n" "$failed" | tee -a "$RESULTS"
+      read -r rps n failed cpu < <(run "$tool" "$s" "$DURATION")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$tool" "$s" "$rps" "$n" "$failed" "$cpu" | tee -a "$RESULTS"
     done
   done
 done
@@ -133,18 +144,26 @@ python3 - "$RESULTS" <<'PY' | tee -a "$OUT/summary.txt"
 import statistics, sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])]
 runs = {}
+cpus = {}
 failed = 0
-for _, tool, server, rps, n, f in rows:
+for _, tool, server, rps, n, f, cpu in rows:
     runs.setdefault((tool, server), []).append(float(rps))
+    cpus.setdefault((tool, server), []).append(float(cpu))
     failed += int(f)
-print(f"{'tool':8} {'server':15} {'median req/s':>13}  {'/netty':>6}  runs")
+print(f"{'tool':8} {'server':17} {'median req/s':>13}  {'/netty':>6}  {'cpu us/req':>10}  {'netty/cpu':>9}  runs")
 med = {}
-for (tool, server), values in sorted(runs.items()):
-    med[(tool, server)] = statistics.median(values)
+cpu_med = {}
+for key, values in sorted(runs.items()):
+    med[key] = statistics.median(values)
+    cpu_med[key] = statistics.median(cpus[key])
 for (tool, server), m in med.items():
     netty = med.get((tool, "netty"))
     share = f"{m / netty:6.2f}" if netty else "     -"
-    print(f"{tool:8} {server:15} {m:13.0f}  {share}  {' '.join(f'{v:.0f}' for v in runs[(tool, server)])}")
+    cpu = cpu_med[(tool, server)]
+    netty_cpu = cpu_med.get((tool, "netty"))
+    # server CPU per request relative to plain Netty's (> 1: cheaper per request than Netty)
+    cpu_share = f"{netty_cpu / cpu:9.2f}" if netty_cpu and cpu else "        -"
+    print(f"{tool:8} {server:17} {m:13.0f}  {share}  {cpu:10.2f}  {cpu_share}  {' '.join(f'{v:.0f}' for v in runs[(tool, server)])}")
 for tool, label in (("wrk", "HTTP/1.1 (wrk)"), ("h2load", "h2c (h2load)")):
     for ours_name in ("asupersync", "asupersync-tuned"):
         if not all((tool, s) in med for s in (ours_name, "netty", "reactor")):

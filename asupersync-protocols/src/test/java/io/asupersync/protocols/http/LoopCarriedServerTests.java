@@ -7,6 +7,7 @@ import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** Request tasks carried by their connection's event loop (one loop here, so every connection shares it). */
@@ -57,6 +58,72 @@ class LoopCarriedServerTests extends ServerTestSupport {
       RawHttp1.Response r = slow.read();
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.text()).isEqualTo("slow");
+    }
+  }
+
+  @Test
+  void aStreamingHandlerThatNeverWaitsYieldsItsEventLoopOverHttp2() throws Exception {
+    firehoseYieldsTheLoop(
+        server -> {
+          H2Wire h2 = H2Wire.connect(server.cleartextPort());
+          h2.headers(1, H2Wire.get("/firehose"), true);
+          return h2;
+        });
+  }
+
+  @Test
+  void aStreamingHandlerThatNeverWaitsYieldsItsEventLoopOverHttp1() throws Exception {
+    firehoseYieldsTheLoop(
+        server -> {
+          RawHttp1 c = RawHttp1.connect(server.cleartextPort());
+          c.send("GET /firehose HTTP/1.1\r\nHost: x\r\n\r\n");
+          return c;
+        });
+  }
+
+  interface UnreadClient {
+    AutoCloseable open(AsupersyncServer server) throws Exception;
+  }
+
+  /**
+   * A handler that writes in a loop and waits on nothing but its sink, for a client that never reads,
+   * holds the event loop that carries it until a write parks it: the sink must park it once it is a
+   * bounded amount ahead of the wire (HTTP/2: chunks queued to the loop and the stream window;
+   * HTTP/1.1: the channel's high-water mark). Unbounded, it would queue all of {@code limit} before the
+   * loop could serve the other connection.
+   */
+  private void firehoseYieldsTheLoop(UnreadClient unreadClient) throws Exception {
+    byte[] chunk = new byte[16 * 1024];
+    long limit = 256L * 1024 * 1024;
+    CountDownLatch writing = new CountDownLatch(1);
+    AtomicLong written = new AtomicLong();
+    AtomicLong writtenWhenOtherServed = new AtomicLong(-1);
+    AsupersyncServer server =
+        start(
+            b ->
+                b.get(
+                        "/firehose",
+                        (cx, r) ->
+                            HttpResponse.status(200)
+                                .streaming(
+                                    (c, sink) -> {
+                                      writing.countDown();
+                                      while (written.get() < limit) {
+                                        sink.write(c, chunk);
+                                        written.addAndGet(chunk.length);
+                                      }
+                                    })
+                                .build())
+                    .get(
+                        "/ok",
+                        (cx, r) -> {
+                          writtenWhenOtherServed.set(written.get());
+                          return HttpResponse.ok("ok");
+                        }));
+    try (AutoCloseable unread = unreadClient.open(server)) {
+      assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+      stillServes(server);
+      assertThat(writtenWhenOtherServed.get()).isLessThan(limit);
     }
   }
 }

@@ -248,7 +248,11 @@ final class H2Connection extends ChannelDuplexHandler {
         badLength = true;
       }
     }
-    boolean streamRoute = isStreamRoute(String.valueOf(h.method()), String.valueOf(h.path()));
+    String method = String.valueOf(h.method());
+    String rawPath = String.valueOf(h.path());
+    Router.Match match = engine.config.router().match(method, RequestImpl.path(rawPath));
+    // a stream route (gRPC) has no deadline and no body total
+    boolean streamRoute = match instanceof Router.Found found && found.route().stream();
     long maxBody = streamRoute ? Long.MAX_VALUE : engine.config.http2Limits().maxBodyBytes();
     CharSequence authority = h.authority();
     BodyQueue body =
@@ -261,8 +265,8 @@ final class H2Connection extends ChannelDuplexHandler {
     RequestImpl request =
         new RequestImpl(
             HttpProtocol.HTTP_2,
-            String.valueOf(h.method()),
-            String.valueOf(h.path()),
+            method,
+            rawPath,
             fields,
             h.scheme() != null ? h.scheme().toString() : tls != null ? "https" : "http",
             authority != null ? authority.toString() : fields.first("host"),
@@ -292,14 +296,7 @@ final class H2Connection extends ChannelDuplexHandler {
       ex.sendError(400, String.valueOf(e.getMessage()));
       return;
     }
-    engine.dispatch(ex, timeout);
-  }
-
-  /** Whether the request goes to a {@link Router.Route#stream} route (no deadline, no body total). */
-  private boolean isStreamRoute(String method, String rawPath) {
-    int query = rawPath.indexOf('?');
-    Router.Match match = engine.config.router().match(method, query < 0 ? rawPath : rawPath.substring(0, query));
-    return match instanceof Router.Found found && found.route().stream();
+    engine.dispatch(ex, timeout, match);
   }
 
   /** The handler of stream {@code streamId} made room in its body queue (event loop). */

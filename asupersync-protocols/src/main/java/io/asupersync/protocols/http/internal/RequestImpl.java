@@ -57,13 +57,7 @@ final class RequestImpl implements HttpRequest {
       RequestBody body) {
     this.protocol = protocol;
     this.method = method;
-    String pathPart = target;
-    if (!target.startsWith("/") && !target.equals("*")) {
-      // absolute-form (RFC 9112 3.2.2): keep only the path
-      int scheme_ = target.indexOf("://");
-      int slash = scheme_ < 0 ? -1 : target.indexOf('/', scheme_ + 3);
-      pathPart = slash < 0 ? "/" : target.substring(slash);
-    }
+    String pathPart = withoutAuthority(target);
     int q = pathPart.indexOf('?');
     this.path = q < 0 ? pathPart : pathPart.substring(0, q);
     this.rawQuery = q < 0 ? null : pathPart.substring(q + 1);
@@ -74,6 +68,23 @@ final class RequestImpl implements HttpRequest {
     this.local = local;
     this.tls = tls;
     this.body = body;
+  }
+
+  /** The path of a request target, without its query: what routes are matched against. */
+  static String path(String target) {
+    String pathPart = withoutAuthority(target);
+    int q = pathPart.indexOf('?');
+    return q < 0 ? pathPart : pathPart.substring(0, q);
+  }
+
+  private static String withoutAuthority(String target) {
+    if (target.startsWith("/") || target.equals("*")) {
+      return target;
+    }
+    // absolute-form (RFC 9112 3.2.2): keep only the path
+    int scheme = target.indexOf("://");
+    int slash = scheme < 0 ? -1 : target.indexOf('/', scheme + 3);
+    return slash < 0 ? "/" : target.substring(slash);
   }
 
   void route(String pattern, Map<String, String> params) {

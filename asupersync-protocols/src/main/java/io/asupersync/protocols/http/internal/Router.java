@@ -36,7 +36,19 @@ public final class Router {
    * get no server deadline and no total body limit; the handler bounds each message and applies its own
    * deadline.
    */
-  public record Route(String method, String pattern, HttpHandler handler, List<String> segments, boolean stream) {
+  public record Route(
+      String method, String pattern, HttpHandler handler, List<String> segments, boolean stream, String taskName) {
+
+    Route(String method, String pattern, HttpHandler handler, List<String> segments, boolean stream) {
+      // the request task's name, built once per route rather than per request
+      this(method, pattern, handler, segments, stream, "http " + method + " " + pattern);
+    }
+
+    /** The name of a request task on this route; a HEAD served by a GET route says HEAD. */
+    String taskName(String requestMethod) {
+      return requestMethod.equals(method) ? taskName : "http " + requestMethod + " " + pattern;
+    }
+
     int rank(int index) {
       if (index >= segments.size()) {
         return -1;

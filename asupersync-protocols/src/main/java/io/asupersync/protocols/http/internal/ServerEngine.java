@@ -254,8 +254,12 @@ public final class ServerEngine {
    * written from inside the region, the outcome mapped on the task's thread once the region closed.
    */
   void dispatch(Exchange ex, @Nullable Duration timeout) {
+    dispatch(ex, timeout, config.router().match(ex.request.method(), ex.request.path()));
+  }
+
+  /** As {@link #dispatch(Exchange, Duration)}, for a request whose route was matched already. */
+  void dispatch(Exchange ex, @Nullable Duration timeout, Router.Match match) {
     RequestImpl request = ex.request;
-    Router.Match match = config.router().match(request.method(), request.path());
     HttpHandler terminal = terminal(match, request);
     HttpHandler chain = terminal;
     List<HttpFilter> filters = config.filters();
@@ -269,7 +273,9 @@ public final class ServerEngine {
     try {
       ex.task(
           runtime.spawn(
-              "http " + request.method() + " " + request.route(),
+              match instanceof Router.Found found
+                  ? found.route().taskName(request.method())
+                  : "http " + request.method() + " " + request.route(),
               RegionPolicy.FAIL_FAST,
               timeout == null ? Budget.unlimited() : Budget.timeout(runtime.clock().now(), timeout),
               inner -> {

@@ -112,7 +112,7 @@ final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
   private void complete(Outcome<T> result) {
     outcome = result;
     state = TaskState.COMPLETED;
-    runtime.countOutcome(result);
+    runtime.countOutcome(this, result);
     Waiter w = (Waiter) JOINERS.getAndSet(this, DONE);
     for (; w != null && w != DONE; w = w.next) {
       w.wake(runtime);

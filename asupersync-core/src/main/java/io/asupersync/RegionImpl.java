@@ -260,29 +260,35 @@ final class RegionImpl {
   /** Closes the region after its owner's body ended with {@code bodyOutcome}; returns the scope's outcome. */
   @SuppressWarnings("unchecked")
   <T> Outcome<T> close(Outcome<T> bodyOutcome) {
-    setState(RegionState.CLOSING);
-    if (!bodyOutcome.isOk() && cancelReason == null) {
-      CancelKind kind =
-          bodyOutcome instanceof Outcome.Cancelled ? CancelKind.PARENT_CANCELLED : CancelKind.FAIL_FAST;
-      requestCancel(
-          new CancelReason(
-              kind,
-              id,
-              owner != null ? owner.id : 0,
-              runtime.clock.now(),
-              "scope body ended " + describe(bodyOutcome),
-              bodyOutcome instanceof Outcome.Cancelled<T> c ? c.reason() : null));
+    boolean cancelFirst = !bodyOutcome.isOk() && cancelReason == null;
+    boolean closedAtOnce = !cancelFirst && closeIfEmpty();
+    if (!closedAtOnce) {
+      setState(RegionState.CLOSING);
+      if (cancelFirst) {
+        CancelKind kind =
+            bodyOutcome instanceof Outcome.Cancelled ? CancelKind.PARENT_CANCELLED : CancelKind.FAIL_FAST;
+        requestCancel(
+            new CancelReason(
+                kind,
+                id,
+                owner != null ? owner.id : 0,
+                runtime.clock.now(),
+                "scope body ended " + describe(bodyOutcome),
+                bodyOutcome instanceof Outcome.Cancelled<T> c ? c.reason() : null));
+      }
+      setState(RegionState.DRAINING);
+      drain();
+      setState(RegionState.FINALIZING);
     }
-    setState(RegionState.DRAINING);
-    drain();
-    setState(RegionState.FINALIZING);
     Outcome<T> result = bodyOutcome;
     Outcome<?> failure = firstFailure;
     if (failure != null && !(bodyOutcome instanceof Outcome.Panicked)) {
       result = (Outcome<T>) failure;
     }
-    result = runFinalizers(result);
-    setState(RegionState.CLOSED);
+    if (!closedAtOnce) {
+      result = runFinalizers(result);
+      setState(RegionState.CLOSED);
+    }
     runtime.regionClosed(this);
     if (parent != null) {
       parent.childClosed(this);
@@ -291,6 +297,24 @@ final class RegionImpl {
       runtime.trace(TraceKind.REGION_CLOSED, owner != null ? owner.id : 0, id, 0, outcomeAttribute(result));
     }
     return result;
+  }
+
+  /**
+   * Closes the region in one step if it holds no task, child or finalizer (most request scopes): one
+   * lock instead of one per state of the close protocol. Nothing can be added meanwhile: only the owner
+   * (closing it) and the region's tasks (none) add them.
+   */
+  private boolean closeIfEmpty() {
+    lock.lock();
+    try {
+      if (!tasks.isEmpty() || !children.isEmpty() || !finalizers.isEmpty()) {
+        return false;
+      }
+      state = RegionState.CLOSED;
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void setState(RegionState next) {

@@ -136,7 +136,9 @@ final class RegionImpl {
     TaskImpl<?> waiter;
     lock.lock();
     try {
-      tasks = without(tasks, task); // a finalizer task was never a member: then nothing changes
+      if (!task.finalizer) { // a finalizer task was never a member
+        tasks = without(tasks, task);
+      }
       if (policy == RegionPolicy.FAIL_FAST
           && !task.finalizer
           && firstFailure == null
@@ -198,13 +200,13 @@ final class RegionImpl {
     return many;
   }
 
-  /** {@code set} without {@code member}, if it held it. */
+  /** {@code set} without {@code member}, which it contains. */
   private static <E> Set<E> without(Set<E> set, E member) {
     if (set instanceof LinkedHashSet<E> many) {
       many.remove(member);
       return many;
     }
-    return set.contains(member) ? Set.of() : set;
+    return Set.of(); // the one member
   }
 
   private void wake(@Nullable TaskImpl<?> task) {

@@ -284,8 +284,9 @@ public final class Runtime implements AutoCloseable {
       }
       Instant deadline = start.plus(shutdownTimeout);
       shutdownWaiter = Thread.currentThread();
-      // Once shuttingDown is visible no root starts, so no work moves to a stripe already summed: a sum
-      // of zero means every task finished.
+      // A stripe's count stays positive while its trees have live tasks, and work only moves to another
+      // stripe through a new root, which shuttingDown now refuses: a sum of zero means every task
+      // finished. (A root that passed the check just before is the race the roots copy above has too.)
       while (counters.sum(StripedCounters.ACTIVE) > 0 && clock.now().isBefore(deadline)) {
         parkUntil(clock, deadline, this);
         Thread.interrupted(); // an interrupt must not turn this bounded wait into a spin
@@ -540,7 +541,8 @@ public final class Runtime implements AutoCloseable {
   /** Configures a {@link Runtime}. Every setting has the documented default. */
   public static final class Builder {
     private Clock clock = Clock.system();
-    private ThreadFactory threadFactory = Thread.ofVirtual().name("asupersync-", 1).factory();
+    // One name for all: a numbered name cost a string built per task; a thread dump tells them apart by id.
+    private ThreadFactory threadFactory = Thread.ofVirtual().name("asupersync").factory();
     private LeakResponse leakResponse = LeakResponse.LOG;
     private long leakEscalationThreshold = Long.MAX_VALUE;
     private int traceCapacity = 4096;
@@ -576,7 +578,7 @@ public final class Runtime implements AutoCloseable {
       return this;
     }
 
-    /** Creates the thread of each task; default: virtual threads named {@code asupersync-N}. */
+    /** Creates the thread of each task; default: virtual threads named {@code asupersync}. */
     public Builder threadFactory(ThreadFactory value) {
       this.threadFactory = Objects.requireNonNull(value);
       return this;

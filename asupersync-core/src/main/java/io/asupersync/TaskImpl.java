@@ -112,15 +112,24 @@ final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
   }
 
   private void complete(Outcome<T> result) {
+    runtime.countOutcome(this, result);
+    // A root region exists only for its task: closed before the task is seen done, so that whoever saw
+    // the handle complete reads counters and snapshots without it.
+    boolean root = region.parent == null;
+    if (root) {
+      runtime.traceCompleted(this, result);
+      region.taskCompleted(this, result);
+    }
     outcome = result;
     state = TaskState.COMPLETED;
-    runtime.countOutcome(this, result);
     Waiter w = (Waiter) JOINERS.getAndSet(this, DONE);
     for (; w != null && w != DONE; w = w.next) {
       w.wake(runtime);
     }
-    runtime.traceCompleted(this, result);
-    region.taskCompleted(this, result);
+    if (!root) {
+      runtime.traceCompleted(this, result);
+      region.taskCompleted(this, result);
+    }
     runtime.taskCompleted(this);
   }
 

@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import io.asupersync.trace.TraceKind;
+import io.asupersync.trace.TraceSink;
 import org.junit.jupiter.api.Test;
 
 class RuntimeCountersTests {
@@ -132,6 +135,35 @@ class RuntimeCountersTests {
       assertThat(c.tasksCancelled()).isEqualTo(requests / 4);
       assertThat(c.tasksCancelledByKind().get(CancelKind.USER)).isEqualTo(requests / 4);
       assertThat(c.regionsActive()).isZero();
+      assertThat(rt.snapshot().regions()).isEmpty();
+    }
+  }
+
+  @Test
+  void aRootTaskIsSeenDoneOnlyOnceItsRegionClosed() throws Exception {
+    CountDownLatch completing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    // holds the root task between its completion event and the rest of its completion
+    TraceSink holdAtCompletion =
+        event -> {
+          if (event.kind() == TraceKind.TASK_COMPLETED && Thread.currentThread().isVirtual()) {
+            completing.countDown();
+            try {
+              release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    try (Runtime rt = Runtime.builder().traceSink(holdAtCompletion).build()) {
+      TaskHandle<Outcome<Object>> handle = rt.spawn("quick", cx -> null);
+      assertThat(completing.await(10, TimeUnit.SECONDS)).isTrue();
+      // the root region closes after this event: the handle must not be done yet
+      boolean doneWhileHeld = handle.isDone();
+      release.countDown();
+      awaitDone(handle);
+      assertThat(doneWhileHeld).as("handle done before its root region closed").isFalse();
+      assertThat(rt.counters().regionsActive()).isZero();
       assertThat(rt.snapshot().regions()).isEmpty();
     }
   }

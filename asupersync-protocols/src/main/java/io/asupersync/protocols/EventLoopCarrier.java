@@ -39,7 +39,7 @@ public final class EventLoopCarrier {
   private static final System.Logger LOG = System.getLogger(EventLoopCarrier.class.getName());
   private static final int MIN_FEATURE_VERSION = 24;
   private static final @Nullable Constructor<?> BUILDER = builderConstructor();
-  private static final String SHARED_NAME = "asupersync";
+  private static final String NAME = "asupersync";
 
   private EventLoopCarrier() {}
 
@@ -89,12 +89,12 @@ public final class EventLoopCarrier {
       try {
         Field scheduler = Class.forName("java.lang.VirtualThread").getDeclaredField("DEFAULT_SCHEDULER");
         scheduler.setAccessible(true);
-        return ((Thread.Builder) c.newInstance((Executor) scheduler.get(null))).name(SHARED_NAME).factory();
+        return ((Thread.Builder) c.newInstance((Executor) scheduler.get(null))).name(NAME).factory();
       } catch (ReflectiveOperationException | RuntimeException e) {
         // Unknown JDK layout: children inherit their parent's carrier (the loop), which is still correct.
       }
     }
-    return Thread.ofVirtual().name(SHARED_NAME).factory();
+    return Thread.ofVirtual().name(NAME).factory();
   }
 
   private static final class Factory implements ThreadFactory {
@@ -108,7 +108,7 @@ public final class EventLoopCarrier {
             Constructor<?> c = BUILDER;
             return loop == null || c == null
                 ? null
-                : ((Thread.Builder) c.newInstance(new LoopExecutor(loop))).name(SHARED_NAME + "@" + Thread.currentThread().getName());
+                : ((Thread.Builder) c.newInstance(new LoopExecutor(loop))).name(NAME + "@" + Thread.currentThread().getName());
           }
         };
 

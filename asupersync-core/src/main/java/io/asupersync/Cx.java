@@ -36,6 +36,14 @@ public final class Cx {
   private final Budget budget;
   private final long pollBase;
   private final long costBase;
+  /**
+   * On the system clock, the earlier of this context's and its task's deadlines as a {@code nanoTime}
+   * reading ({@link SystemClock#nanoTimeOf}): a checkpoint that has not reached it skips the deadline
+   * checks without reading the clock as an {@code Instant}. Other clocks (the lab's) take the exact path
+   * every time.
+   */
+  private final long deadlineNanoTime;
+  private final boolean nanoDeadline;
 
   Cx(TaskImpl<?> task, RegionImpl region, Budget budget, long pollBase, long costBase) {
     this.task = task;
@@ -43,6 +51,20 @@ public final class Cx {
     this.budget = budget;
     this.pollBase = pollBase;
     this.costBase = costBase;
+    Instant deadline = budget.deadline();
+    if (deadline != null && task.runtime.clock == SystemClock.INSTANCE) {
+      long at = SystemClock.INSTANCE.nanoTimeOf(deadline);
+      Instant taskDeadline = task.budget.deadline();
+      if (taskDeadline != null && taskDeadline != deadline) {
+        long taskAt = SystemClock.INSTANCE.nanoTimeOf(taskDeadline);
+        at = taskAt - at < 0 ? taskAt : at;
+      }
+      deadlineNanoTime = at;
+      nanoDeadline = true;
+    } else {
+      deadlineNanoTime = 0;
+      nanoDeadline = false;
+    }
   }
 
   public long taskId() {
@@ -106,7 +128,7 @@ public final class Cx {
     } else if (polls - pollBase > budget.pollQuota() && region != t.region) {
       region.requestCancel(reasonFor(CancelKind.POLL_QUOTA, "scope poll quota of " + budget.pollQuota() + " spent"));
     }
-    if (budget.deadline() != null) {
+    if (budget.deadline() != null && (!nanoDeadline || SystemClock.reached(deadlineNanoTime))) {
       Instant now = now();
       if (taskBudget.isExpired(now)) {
         t.requestCancel(reasonFor(CancelKind.DEADLINE, "deadline " + taskBudget.deadline() + " passed"), true);

@@ -28,16 +28,19 @@ final class RegionImpl {
 
   final long id;
   final Runtime runtime;
-  /** A root region's stripe in the runtime's set of roots. */
-  int rootStripe;
+  /** A root region's handle in the runtime's set of roots. */
+  int rootHandle;
+  /** The runtime counters' stripe of this region's tree: its root's. */
+  final int stripe;
   final @Nullable RegionImpl parent;
   final @Nullable TaskImpl<?> owner;
   final RegionPolicy policy;
   final Budget budget;
 
   private final ReentrantLock lock = new ReentrantLock();
-  // Guarded by lock. Empty and immutable until the first member: most request scopes spawn nothing and
-  // open no child, so they never pay for the sets; from then on insertion-ordered (cancel order).
+  // Guarded by lock; see with/without: immutable while they hold at most one member (a request's root
+  // region holds exactly one task and one child scope), an insertion-ordered LinkedHashSet from the
+  // second member on (cancel order, which lab trace fingerprints depend on).
   private Set<TaskImpl<?>> tasks = Set.of();
   private Set<RegionImpl> children = Set.of();
   private final ArrayList<Finalizer> finalizers = new ArrayList<>();
@@ -60,6 +63,7 @@ final class RegionImpl {
     this.owner = owner;
     this.policy = policy;
     this.budget = budget;
+    this.stripe = parent != null ? parent.stripe : runtime.counters.currentStripe();
   }
 
   @Nullable CancelReason cancelReason() {
@@ -77,10 +81,7 @@ final class RegionImpl {
         throw new RegionClosedException(
             "region " + id + " is " + state + ": it no longer admits tasks");
       }
-      if (!(tasks instanceof LinkedHashSet)) {
-        tasks = new LinkedHashSet<>();
-      }
-      tasks.add(task);
+      tasks = with(tasks, task);
       reason = cancelReason;
     } finally {
       lock.unlock();
@@ -101,15 +102,12 @@ final class RegionImpl {
       if (state == RegionState.FINALIZING || state == RegionState.CLOSED) {
         throw new RegionClosedException("region " + id + " is " + state + ": it cannot open scopes");
       }
-      if (!(children instanceof LinkedHashSet)) {
-        children = new LinkedHashSet<>();
-      }
-      children.add(child);
+      children = with(children, child);
       reason = cancelReason;
     } finally {
       lock.unlock();
     }
-    runtime.regionOpened();
+    runtime.regionOpened(child);
     if (runtime.traceLifecycle) {
       runtime.trace(TraceKind.REGION_OPENED, scopeOwner.id, child.id, 0, Map.of("parent", Long.toString(id)));
     }
@@ -138,8 +136,8 @@ final class RegionImpl {
     TaskImpl<?> waiter;
     lock.lock();
     try {
-      if (!tasks.isEmpty()) { // a finalizer task was never a member: the set may still be Set.of()
-        tasks.remove(task);
+      if (!task.finalizer) { // a finalizer task was never a member
+        tasks = without(tasks, task);
       }
       if (policy == RegionPolicy.FAIL_FAST
           && !task.finalizer
@@ -176,12 +174,39 @@ final class RegionImpl {
     TaskImpl<?> waiter;
     lock.lock();
     try {
-      children.remove(child); // a closing child was added in openChild: the set is a LinkedHashSet
+      children = without(children, child);
       waiter = tasks.isEmpty() && children.isEmpty() ? drainWaiter : null;
     } finally {
       lock.unlock();
     }
     wake(waiter);
+  }
+
+  /**
+   * {@code set} plus {@code member}, which it does not contain. A one-member set is {@code Set.of(x)}:
+   * a hash set per region for its single member cost more than the rest of a request's membership
+   * bookkeeping. Never {@code Set.of(a, b)}, whose iteration order is randomized per JVM.
+   */
+  private static <E> Set<E> with(Set<E> set, E member) {
+    if (set instanceof LinkedHashSet<E> many) {
+      many.add(member);
+      return many;
+    }
+    if (set.isEmpty()) {
+      return Set.of(member);
+    }
+    LinkedHashSet<E> many = new LinkedHashSet<>(set); // the one member first: insertion order kept
+    many.add(member);
+    return many;
+  }
+
+  /** {@code set} without {@code member}, which it contains. */
+  private static <E> Set<E> without(Set<E> set, E member) {
+    if (set instanceof LinkedHashSet<E> many) {
+      many.remove(member);
+      return many;
+    }
+    return Set.of(); // the one member
   }
 
   private void wake(@Nullable TaskImpl<?> task) {
@@ -237,30 +262,36 @@ final class RegionImpl {
   /** Closes the region after its owner's body ended with {@code bodyOutcome}; returns the scope's outcome. */
   @SuppressWarnings("unchecked")
   <T> Outcome<T> close(Outcome<T> bodyOutcome) {
-    setState(RegionState.CLOSING);
-    if (!bodyOutcome.isOk() && cancelReason == null) {
-      CancelKind kind =
-          bodyOutcome instanceof Outcome.Cancelled ? CancelKind.PARENT_CANCELLED : CancelKind.FAIL_FAST;
-      requestCancel(
-          new CancelReason(
-              kind,
-              id,
-              owner != null ? owner.id : 0,
-              runtime.clock.now(),
-              "scope body ended " + describe(bodyOutcome),
-              bodyOutcome instanceof Outcome.Cancelled<T> c ? c.reason() : null));
+    boolean cancelFirst = !bodyOutcome.isOk() && cancelReason == null;
+    boolean closedAtOnce = !cancelFirst && closeIfEmpty();
+    if (!closedAtOnce) {
+      setState(RegionState.CLOSING);
+      if (cancelFirst) {
+        CancelKind kind =
+            bodyOutcome instanceof Outcome.Cancelled ? CancelKind.PARENT_CANCELLED : CancelKind.FAIL_FAST;
+        requestCancel(
+            new CancelReason(
+                kind,
+                id,
+                owner != null ? owner.id : 0,
+                runtime.clock.now(),
+                "scope body ended " + describe(bodyOutcome),
+                bodyOutcome instanceof Outcome.Cancelled<T> c ? c.reason() : null));
+      }
+      setState(RegionState.DRAINING);
+      drain();
+      setState(RegionState.FINALIZING);
     }
-    setState(RegionState.DRAINING);
-    drain();
-    setState(RegionState.FINALIZING);
     Outcome<T> result = bodyOutcome;
     Outcome<?> failure = firstFailure;
     if (failure != null && !(bodyOutcome instanceof Outcome.Panicked)) {
       result = (Outcome<T>) failure;
     }
-    result = runFinalizers(result);
-    setState(RegionState.CLOSED);
-    runtime.regionClosed();
+    if (!closedAtOnce) {
+      result = runFinalizers(result);
+      setState(RegionState.CLOSED);
+    }
+    runtime.regionClosed(this);
     if (parent != null) {
       parent.childClosed(this);
     }
@@ -268,6 +299,24 @@ final class RegionImpl {
       runtime.trace(TraceKind.REGION_CLOSED, owner != null ? owner.id : 0, id, 0, outcomeAttribute(result));
     }
     return result;
+  }
+
+  /**
+   * Closes the region in one step if it holds no task, child or finalizer (most request scopes): one
+   * lock instead of one per state of the close protocol. Nothing can be added meanwhile: only the owner
+   * (closing it) and the region's tasks (none) add them.
+   */
+  private boolean closeIfEmpty() {
+    lock.lock();
+    try {
+      if (!tasks.isEmpty() || !children.isEmpty() || !finalizers.isEmpty()) {
+        return false;
+      }
+      state = RegionState.CLOSED;
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void setState(RegionState next) {

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -69,16 +68,9 @@ public final class Runtime implements AutoCloseable {
   private final StripedSet<RegionImpl> roots = new StripedSet<>();
   private final Set<TaskImpl<?>> stragglers = ConcurrentHashMap.newKeySet();
   private final ArrayDeque<RuntimeSnapshot.LeakInfo> leaks = new ArrayDeque<>();
-  private final AtomicLong active = new AtomicLong();
-  private final LongAdder spawned = new LongAdder();
-  private final LongAdder completed = new LongAdder();
-  private final LongAdder cancelled = new LongAdder();
-  private final LongAdder failed = new LongAdder();
-  private final LongAdder panicked = new LongAdder();
+  /** Task, region and obligation totals, counted in the stripe of the region they belong to. */
+  final StripedCounters counters = new StripedCounters();
   private final AtomicLong leaked = new AtomicLong();
-  private final LongAdder[] cancelledByKind = newAdders(CancelKind.values().length);
-  private final LongAdder regionsOpen = new LongAdder();
-  private final LongAdder obligationsReserved = new LongAdder();
   private final boolean traceObligations;
   /** Whether task and region lifecycle events are recorded; see {@link Builder#traceLifecycle}. */
   final boolean traceLifecycle;
@@ -188,8 +180,8 @@ public final class Runtime implements AutoCloseable {
       throw new RegionClosedException("runtime is shutting down");
     }
     RegionImpl region = new RegionImpl(nextRegionId(), this, null, null, RegionPolicy.FAIL_FAST, defaultBudget);
-    region.rootStripe = roots.add(region);
-    regionsOpen.increment();
+    region.rootHandle = roots.add(region);
+    counters.add(region.stripe, StripedCounters.REGIONS_OPEN, 1);
     if (traceLifecycle) {
       trace(TraceKind.REGION_OPENED, 0, region.id, 0, ROOT_PARENT);
     }
@@ -240,28 +232,20 @@ public final class Runtime implements AutoCloseable {
   public RuntimeSnapshot.Counters counters() {
     EnumMap<CancelKind, Long> byKind = new EnumMap<>(CancelKind.class);
     for (CancelKind kind : CancelKind.values()) {
-      byKind.put(kind, cancelledByKind[kind.ordinal()].sum());
+      byKind.put(kind, counters.sum(StripedCounters.CANCELLED_BY_KIND + kind.ordinal()));
     }
     return new RuntimeSnapshot.Counters(
-        spawned.sum(),
-        completed.sum(),
-        cancelled.sum(),
-        failed.sum(),
-        panicked.sum(),
-        active.get(),
+        counters.sum(StripedCounters.SPAWNED),
+        counters.sum(StripedCounters.COMPLETED),
+        counters.sum(StripedCounters.CANCELLED),
+        counters.sum(StripedCounters.FAILED),
+        counters.sum(StripedCounters.PANICKED),
+        counters.sum(StripedCounters.ACTIVE),
         leaked.get(),
         stragglers.size(),
         byKind,
-        Math.max(0, regionsOpen.sum()),
-        Math.max(0, obligationsReserved.sum()));
-  }
-
-  private static LongAdder[] newAdders(int n) {
-    LongAdder[] adders = new LongAdder[n];
-    for (int i = 0; i < n; i++) {
-      adders[i] = new LongAdder();
-    }
-    return adders;
+        Math.max(0, counters.sum(StripedCounters.REGIONS_OPEN)),
+        Math.max(0, counters.sum(StripedCounters.OBLIGATIONS_RESERVED)));
   }
 
   /** The recent structured trace events. */
@@ -300,14 +284,17 @@ public final class Runtime implements AutoCloseable {
       }
       Instant deadline = start.plus(shutdownTimeout);
       shutdownWaiter = Thread.currentThread();
-      while (active.get() > 0 && clock.now().isBefore(deadline)) {
+      // A stripe's count stays positive while its trees have live tasks, and work only moves to another
+      // stripe through a new root, which shuttingDown now refuses: a sum of zero means every task
+      // finished. (A root that passed the check just before is the race the roots copy above has too.)
+      while (counters.sum(StripedCounters.ACTIVE) > 0 && clock.now().isBefore(deadline)) {
         parkUntil(clock, deadline, this);
         Thread.interrupted(); // an interrupt must not turn this bounded wait into a spin
       }
       shutdownWaiter = null;
       Duration took = Duration.between(start, clock.now());
       ShutdownReport report;
-      if (active.get() == 0) {
+      if (counters.sum(StripedCounters.ACTIVE) == 0) {
         report = new ShutdownReport(true, took, List.of(), List.of());
       } else {
         RuntimeSnapshot snap = snapshot();
@@ -373,8 +360,9 @@ public final class Runtime implements AutoCloseable {
   }
 
   void taskSpawned(TaskImpl<?> task) {
-    active.incrementAndGet();
-    spawned.increment();
+    int stripe = task.region.stripe;
+    counters.add(stripe, StripedCounters.ACTIVE, 1);
+    counters.add(stripe, StripedCounters.SPAWNED, 1);
     if (!traceLifecycle) {
       return;
     }
@@ -397,16 +385,17 @@ public final class Runtime implements AutoCloseable {
    * Counts a task's outcome. Called before its joiners wake and its region hears of it, so that whoever
    * saw the task end (a join, a closed scope) reads counters that include it.
    */
-  void countOutcome(Outcome<?> outcome) {
-    completed.increment();
+  void countOutcome(TaskImpl<?> task, Outcome<?> outcome) {
+    int stripe = task.region.stripe;
+    counters.add(stripe, StripedCounters.COMPLETED, 1);
     switch (outcome) {
       case Outcome.Ok<?> ok -> {}
-      case Outcome.Err<?> err -> failed.increment();
+      case Outcome.Err<?> err -> counters.add(stripe, StripedCounters.FAILED, 1);
       case Outcome.Cancelled<?> c -> {
-        cancelled.increment();
-        cancelledByKind[c.reason().kind().ordinal()].increment();
+        counters.add(stripe, StripedCounters.CANCELLED, 1);
+        counters.add(stripe, StripedCounters.CANCELLED_BY_KIND + c.reason().kind().ordinal(), 1);
       }
-      case Outcome.Panicked<?> p -> panicked.increment();
+      case Outcome.Panicked<?> p -> counters.add(stripe, StripedCounters.PANICKED, 1);
     }
   }
 
@@ -414,16 +403,17 @@ public final class Runtime implements AutoCloseable {
     if (task.straggler) {
       stragglers.remove(task);
     }
-    if (active.decrementAndGet() == 0 && shuttingDown) {
-      LockSupport.unpark(shutdownWaiter);
+    counters.add(task.region.stripe, StripedCounters.ACTIVE, -1);
+    if (shuttingDown) {
+      LockSupport.unpark(shutdownWaiter); // it sums the stripes again; a task cannot tell it was the last
     }
   }
 
   /** A root region's only task finished: the root region is closed. */
   void rootClosed(RegionImpl root) {
     root.state = RegionState.CLOSED;
-    roots.remove(root, root.rootStripe);
-    regionsOpen.decrement();
+    roots.remove(root, root.rootHandle);
+    counters.add(root.stripe, StripedCounters.REGIONS_OPEN, -1);
     if (traceLifecycle) {
       trace(TraceKind.REGION_CLOSED, 0, root.id, 0, Map.of());
     }
@@ -452,23 +442,23 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
-  void regionOpened() {
-    regionsOpen.increment();
+  void regionOpened(RegionImpl region) {
+    counters.add(region.stripe, StripedCounters.REGIONS_OPEN, 1);
   }
 
-  void regionClosed() {
-    regionsOpen.decrement();
+  void regionClosed(RegionImpl region) {
+    counters.add(region.stripe, StripedCounters.REGIONS_OPEN, -1);
   }
 
   void obligationReserved(ObligationImpl o) {
-    obligationsReserved.increment();
+    counters.add(o.region.stripe, StripedCounters.OBLIGATIONS_RESERVED, 1);
     if (traceObligations) {
       trace(TraceKind.OBLIGATION_RESERVED, o.holder.id, o.region.id, o.id, Map.of("kind", o.kind.name()));
     }
   }
 
   void obligationSettled(ObligationImpl o, ObligationState state) {
-    obligationsReserved.decrement();
+    counters.add(o.region.stripe, StripedCounters.OBLIGATIONS_RESERVED, -1);
     if (traceObligations) {
       trace(
           state == ObligationState.COMMITTED ? TraceKind.OBLIGATION_COMMITTED : TraceKind.OBLIGATION_ABORTED,
@@ -491,7 +481,7 @@ public final class Runtime implements AutoCloseable {
         leaked.decrementAndGet(); // settled concurrently by another thread: not a leak after all
         continue;
       }
-      obligationsReserved.decrement();
+      counters.add(o.region.stripe, StripedCounters.OBLIGATIONS_RESERVED, -1);
       RuntimeSnapshot.ObligationInfo info = o.info();
       infos.add(info);
       synchronized (leaks) {
@@ -551,7 +541,8 @@ public final class Runtime implements AutoCloseable {
   /** Configures a {@link Runtime}. Every setting has the documented default. */
   public static final class Builder {
     private Clock clock = Clock.system();
-    private ThreadFactory threadFactory = Thread.ofVirtual().name("asupersync-", 1).factory();
+    // One name for all: a numbered name cost a string built per task; a thread dump tells them apart by id.
+    private ThreadFactory threadFactory = Thread.ofVirtual().name("asupersync").factory();
     private LeakResponse leakResponse = LeakResponse.LOG;
     private long leakEscalationThreshold = Long.MAX_VALUE;
     private int traceCapacity = 4096;
@@ -587,7 +578,7 @@ public final class Runtime implements AutoCloseable {
       return this;
     }
 
-    /** Creates the thread of each task; default: virtual threads named {@code asupersync-N}. */
+    /** Creates the thread of each task; default: virtual threads named {@code asupersync}. */
     public Builder threadFactory(ThreadFactory value) {
       this.threadFactory = Objects.requireNonNull(value);
       return this;

@@ -20,6 +20,8 @@ final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
   private static final VarHandle JOINERS;
   private static final Waiter DONE = new Waiter(null, null);
   private static final RegionImpl[] NO_SCOPES = new RegionImpl[0];
+  /** The bag of a task that never reserved: shared, as nothing is stored in a zero-length array. */
+  private static final @Nullable ObligationImpl[] NO_OBLIGATIONS = new ObligationImpl[0];
 
   static {
     try {
@@ -53,7 +55,7 @@ final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
   int maskDepth;
   long polls;
   long cost;
-  private @Nullable ObligationImpl[] held = new ObligationImpl[0];
+  private @Nullable ObligationImpl[] held = NO_OBLIGATIONS;
   private int heldCount;
   private @Nullable RandomGenerator random;
   private @Nullable Waker waker;
@@ -110,15 +112,24 @@ final class TaskImpl<T> implements TaskHandle<T>, SchedulableTask {
   }
 
   private void complete(Outcome<T> result) {
+    runtime.countOutcome(this, result);
+    // A root region exists only for its task: closed before the task is seen done, so that whoever saw
+    // the handle complete reads counters and snapshots without it.
+    boolean root = region.parent == null;
+    if (root) {
+      runtime.traceCompleted(this, result);
+      region.taskCompleted(this, result);
+    }
     outcome = result;
     state = TaskState.COMPLETED;
-    runtime.countOutcome(result);
     Waiter w = (Waiter) JOINERS.getAndSet(this, DONE);
     for (; w != null && w != DONE; w = w.next) {
       w.wake(runtime);
     }
-    runtime.traceCompleted(this, result);
-    region.taskCompleted(this, result);
+    if (!root) {
+      runtime.traceCompleted(this, result);
+      region.taskCompleted(this, result);
+    }
     runtime.taskCompleted(this);
   }
 

@@ -3,7 +3,9 @@ package io.asupersync.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,39 @@ class StripedSetTests {
     set.remove("a", stripe == 0 ? 1 : 0);
     assertThat(set.toList()).containsExactly("a");
     set.remove("a", stripe);
+    assertThat(set.size()).isZero();
+  }
+
+  @Test
+  void slotsFreedByRemovalAreReusedWithoutLosingOrDuplicatingMembers() throws Exception {
+    StripedSet<String> set = new StripedSet<>();
+    // one thread: one stripe, grown past its first array and then churned
+    Map<String, Integer> handles = new HashMap<>();
+    for (int i = 0; i < 100; i++) {
+      handles.put("m" + i, set.add("m" + i));
+    }
+    for (int i = 0; i < 100; i += 3) {
+      set.remove("m" + i, handles.remove("m" + i));
+    }
+    for (int i = 100; i < 150; i++) {
+      handles.put("m" + i, set.add("m" + i));
+    }
+    assertThat(set.toList()).containsExactlyInAnyOrderElementsOf(handles.keySet());
+    assertThat(set.size()).isEqualTo(handles.size());
+
+    // a stale handle names a slot now held by another member: nothing happens
+    int m1 = handles.remove("m1");
+    set.remove("m1", m1);
+    int reused = set.add("again");
+    assertThat(reused).as("the freed slot is reused").isEqualTo(m1);
+    set.remove("m1", m1);
+    assertThat(set.toList()).contains("again").doesNotContain("m1");
+    handles.put("again", reused);
+
+    // removed from another thread with the handles add returned
+    Thread remover = Thread.ofPlatform().start(() -> handles.forEach(set::remove));
+    remover.join();
+    assertThat(set.toList()).isEmpty();
     assertThat(set.size()).isZero();
   }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,6 +39,7 @@ public final class EventLoopCarrier {
   private static final System.Logger LOG = System.getLogger(EventLoopCarrier.class.getName());
   private static final int MIN_FEATURE_VERSION = 24;
   private static final @Nullable Constructor<?> BUILDER = builderConstructor();
+  private static final String NAME = "asupersync";
 
   private EventLoopCarrier() {}
 
@@ -49,8 +49,11 @@ public final class EventLoopCarrier {
   }
 
   /**
-   * A factory of virtual threads named {@code asupersync-N}: carried by the calling event loop when
-   * called on one, on the shared scheduler otherwise (and always when {@link #isAvailable()} is false).
+   * A factory of virtual threads carried by the calling event loop when called on one, on the shared
+   * scheduler otherwise (and always when {@link #isAvailable()} is false). A loop-carried thread is named
+   * {@code asupersync@} and its loop's name, the others {@code asupersync}: a thread dump tells them
+   * apart by that and by thread id. (A numbered name per thread cost a string concatenation on every
+   * request.)
    */
   public static ThreadFactory threadFactory() {
     if (BUILDER == null) {
@@ -86,12 +89,12 @@ public final class EventLoopCarrier {
       try {
         Field scheduler = Class.forName("java.lang.VirtualThread").getDeclaredField("DEFAULT_SCHEDULER");
         scheduler.setAccessible(true);
-        return ((Thread.Builder) c.newInstance((Executor) scheduler.get(null))).factory();
+        return ((Thread.Builder) c.newInstance((Executor) scheduler.get(null))).name(NAME).factory();
       } catch (ReflectiveOperationException | RuntimeException e) {
         // Unknown JDK layout: children inherit their parent's carrier (the loop), which is still correct.
       }
     }
-    return Thread.ofVirtual().factory();
+    return Thread.ofVirtual().name(NAME).factory();
   }
 
   private static final class Factory implements ThreadFactory {
@@ -103,20 +106,18 @@ public final class EventLoopCarrier {
           protected Thread.@Nullable Builder initialValue() throws ReflectiveOperationException {
             EventExecutor loop = ThreadExecutorMap.currentExecutor();
             Constructor<?> c = BUILDER;
-            return loop == null || c == null ? null : (Thread.Builder) c.newInstance(new LoopExecutor(loop));
+            return loop == null || c == null
+                ? null
+                : ((Thread.Builder) c.newInstance(new LoopExecutor(loop))).name(NAME + "@" + Thread.currentThread().getName());
           }
         };
-
-    private final AtomicLong names = new AtomicLong();
 
     @Override
     public Thread newThread(Runnable task) {
       // inEventLoop: a virtual thread the loop carries sees the loop as its current executor too
       EventExecutor loop = BUILDER == null ? null : ThreadExecutorMap.currentExecutor();
       Thread.Builder onLoop = loop != null && loop.inEventLoop() ? LOOP_BUILDERS.get() : null;
-      Thread t = onLoop != null ? onLoop.unstarted(task) : SHARED.newThread(task);
-      t.setName("asupersync-" + names.incrementAndGet());
-      return t;
+      return onLoop != null ? onLoop.unstarted(task) : SHARED.newThread(task);
     }
   }
 

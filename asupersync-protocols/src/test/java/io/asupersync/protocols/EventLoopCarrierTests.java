@@ -65,7 +65,7 @@ class EventLoopCarrierTests {
           return null;
         })).get(5, TimeUnit.SECONDS);
     assertThat(finished(task)).isInstanceOf(Outcome.Ok.class);
-    assertThat(ran.get()).matches("asupersync-\\d+ on " + loopThreadName());
+    assertThat(ran.get()).isEqualTo("asupersync@" + loopThreadName() + " on " + loopThreadName());
   }
 
   @Test
@@ -76,14 +76,14 @@ class EventLoopCarrierTests {
         loop.submit(() -> runtime.spawn("parent", cx -> {
           parent.set(currentCarrier());
           cx.spawn(c -> {
-            child.set(currentCarrier());
+            child.set(Thread.currentThread().getName() + " on " + currentCarrier());
             return null;
           }).join(cx);
           return null;
         })).get(5, TimeUnit.SECONDS);
     assertThat(finished(task)).isInstanceOf(Outcome.Ok.class);
     assertThat(parent.get()).isEqualTo(loopThreadName());
-    assertThat(child.get()).startsWith("ForkJoinPool");
+    assertThat(child.get()).startsWith("asupersync on ForkJoinPool");
 
     AtomicReference<String> fromTest = new AtomicReference<>();
     runtime.run(cx -> {

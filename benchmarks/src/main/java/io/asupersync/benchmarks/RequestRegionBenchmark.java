@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -41,11 +42,15 @@ public class RequestRegionBenchmark {
   static final int BATCH = 1_000;
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
+  /** Whether lifecycle events are traced: false is the tuned server's setting. */
+  @Param({"true", "false"})
+  public boolean traceLifecycle;
+
   private Runtime runtime;
 
   @Setup(Level.Trial)
   public void start() {
-    runtime = Runtime.builder().build();
+    runtime = Runtime.builder().traceLifecycle(traceLifecycle).build();
   }
 
   @TearDown(Level.Trial)

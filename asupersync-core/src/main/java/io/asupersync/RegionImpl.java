@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
+import io.asupersync.internal.Stripes;
 import io.asupersync.trace.TraceKind;
 import org.jspecify.annotations.Nullable;
 
@@ -63,7 +64,7 @@ final class RegionImpl {
     this.owner = owner;
     this.policy = policy;
     this.budget = budget;
-    this.stripe = parent != null ? parent.stripe : runtime.counters.currentStripe();
+    this.stripe = parent != null ? parent.stripe : Stripes.current();
   }
 
   @Nullable CancelReason cancelReason() {
@@ -260,11 +261,12 @@ final class RegionImpl {
   // ---- close protocol (runs on the owner's thread)
 
   /** Closes the region after its owner's body ended with {@code bodyOutcome}; returns the scope's outcome. */
-  @SuppressWarnings("unchecked")
   <T> Outcome<T> close(Outcome<T> bodyOutcome) {
     boolean cancelFirst = !bodyOutcome.isOk() && cancelReason == null;
-    boolean closedAtOnce = !cancelFirst && closeIfEmpty();
-    if (!closedAtOnce) {
+    Outcome<T> result;
+    if (!cancelFirst && closeIfEmpty()) {
+      result = withFirstFailure(bodyOutcome);
+    } else {
       setState(RegionState.CLOSING);
       if (cancelFirst) {
         CancelKind kind =
@@ -281,14 +283,7 @@ final class RegionImpl {
       setState(RegionState.DRAINING);
       drain();
       setState(RegionState.FINALIZING);
-    }
-    Outcome<T> result = bodyOutcome;
-    Outcome<?> failure = firstFailure;
-    if (failure != null && !(bodyOutcome instanceof Outcome.Panicked)) {
-      result = (Outcome<T>) failure;
-    }
-    if (!closedAtOnce) {
-      result = runFinalizers(result);
+      result = runFinalizers(withFirstFailure(bodyOutcome));
       setState(RegionState.CLOSED);
     }
     runtime.regionClosed(this);
@@ -299,6 +294,13 @@ final class RegionImpl {
       runtime.trace(TraceKind.REGION_CLOSED, owner != null ? owner.id : 0, id, 0, outcomeAttribute(result));
     }
     return result;
+  }
+
+  /** The scope's outcome before finalizers: a member's failure replaces the body's, unless it panicked. */
+  @SuppressWarnings("unchecked")
+  private <T> Outcome<T> withFirstFailure(Outcome<T> bodyOutcome) {
+    Outcome<?> failure = firstFailure;
+    return failure != null && !(bodyOutcome instanceof Outcome.Panicked) ? (Outcome<T>) failure : bodyOutcome;
   }
 
   /**

@@ -2,11 +2,12 @@ package io.asupersync;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import io.asupersync.internal.Stripes;
 
 /**
- * The runtime's totals, one row of cells per stripe. A region takes the stripe of the thread that
- * opened its root (a Netty event loop, for a server's requests) and every count about its tasks,
- * scopes and obligations goes to that stripe: a request's updates stay on the cache lines of the core
+ * The runtime's totals, one row of cells per {@link Stripes stripe}. A region takes the stripe of the
+ * thread that opened its root (a Netty event loop, for a server's requests) and every count about its
+ * tasks, scopes and obligations goes to that stripe: a request's updates stay on the cache lines of the core
  * that started it. A {@code LongAdder} does not spread them: it picks a cell by the updating thread's
  * random probe, which is zero in every new virtual thread, so all tasks shared one cell across cores.
  *
@@ -39,19 +40,7 @@ final class StripedCounters {
   }
 
   /** Stripe i starts at (i + 1) * STRIDE: a stride of padding before the first and after the last. */
-  private final long[] cells;
-  private final int mask;
-
-  StripedCounters() {
-    int n = Integer.highestOneBit(Math.max(1, java.lang.Runtime.getRuntime().availableProcessors() * 2 - 1)) << 1;
-    cells = new long[(n + 2) * STRIDE];
-    mask = n - 1;
-  }
-
-  /** The calling thread's stripe; sequential thread ids put a loop group's threads on different ones. */
-  int currentStripe() {
-    return (int) Thread.currentThread().threadId() & mask;
-  }
+  private final long[] cells = new long[(Stripes.COUNT + 2) * STRIDE];
 
   void add(int stripe, int counter, long delta) {
     CELLS.getAndAdd(cells, (stripe + 1) * STRIDE + counter, delta);
@@ -59,7 +48,7 @@ final class StripedCounters {
 
   long sum(int counter) {
     long total = 0;
-    for (int i = 0; i <= mask; i++) {
+    for (int i = 0; i < Stripes.COUNT; i++) {
       total += (long) CELLS.getVolatile(cells, (i + 1) * STRIDE + counter);
     }
     return total;

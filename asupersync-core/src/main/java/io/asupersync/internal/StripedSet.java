@@ -20,17 +20,18 @@ public final class StripedSet<E> {
   /** Bits of a handle that name the stripe; the rest name the slot. */
   private static final int STRIPE_BITS = 8;
 
-  private final Stripe[] stripes;
-  private final int mask;
+  static {
+    if (Stripes.COUNT > 1 << STRIPE_BITS) {
+      throw new ExceptionInInitializerError("more stripes than a handle names");
+    }
+  }
+
+  private final Stripe[] stripes = new Stripe[Stripes.COUNT];
 
   public StripedSet() {
-    int n = Integer.highestOneBit(Math.max(1, java.lang.Runtime.getRuntime().availableProcessors() * 2 - 1)) << 1;
-    n = Math.min(n, 1 << STRIPE_BITS);
-    stripes = new Stripe[n];
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < stripes.length; i++) {
       stripes[i] = new Stripe();
     }
-    mask = n - 1;
   }
 
   /**
@@ -40,8 +41,7 @@ public final class StripedSet<E> {
    */
   public int add(E member) {
     Objects.requireNonNull(member, "member");
-    // thread ids are sequential: threads started together (a loop group) land on different stripes
-    int stripe = (int) Thread.currentThread().threadId() & mask;
+    int stripe = Stripes.current();
     return stripes[stripe].add(member) << STRIPE_BITS | stripe;
   }
 

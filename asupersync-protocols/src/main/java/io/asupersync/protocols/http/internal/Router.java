@@ -41,12 +41,12 @@ public final class Router {
 
     Route(String method, String pattern, HttpHandler handler, List<String> segments, boolean stream) {
       // the request task's name, built once per route rather than per request
-      this(method, pattern, handler, segments, stream, "http " + method + " " + pattern);
+      this(method, pattern, handler, segments, stream, Router.taskName(method, pattern));
     }
 
     /** The name of a request task on this route; a HEAD served by a GET route says HEAD. */
     String taskName(String requestMethod) {
-      return requestMethod.equals(method) ? taskName : "http " + requestMethod + " " + pattern;
+      return requestMethod.equals(method) ? taskName : Router.taskName(requestMethod, pattern);
     }
 
     int rank(int index) {
@@ -59,6 +59,11 @@ public final class Router {
       }
       return s.startsWith("{") ? 1 : 0;
     }
+  }
+
+  /** The name of the task serving a {@code method} request on {@code route} ({@code http GET /items/{id}}). */
+  static String taskName(String method, String route) {
+    return "http " + method + " " + route;
   }
 
   private final List<Route> routes;

@@ -275,7 +275,7 @@ public final class ServerEngine {
           runtime.spawn(
               match instanceof Router.Found found
                   ? found.route().taskName(request.method())
-                  : "http " + request.method() + " " + request.route(),
+                  : Router.taskName(request.method(), request.route()),
               RegionPolicy.FAIL_FAST,
               timeout == null ? Budget.unlimited() : Budget.timeout(runtime.clock().now(), timeout),
               inner -> {

@@ -6,6 +6,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -157,14 +159,14 @@ final class H2Exchange extends Exchange {
   private static Http2Headers fields(HttpHeaders headers, Http2Headers into) {
     for (Map.Entry<String, String> e : headers) {
       if (!FORBIDDEN.contains(e.getKey())) {
-        into.add(e.getKey(), e.getValue());
+        into.add(WireNames.of(e.getKey()), e.getValue());
       }
     }
     return into;
   }
 
   private static Http2Headers head(int status, HttpHeaders headers) {
-    return fields(headers, new DefaultHttp2Headers().status(Integer.toString(status)));
+    return fields(headers, new DefaultHttp2Headers().status(HttpResponseStatus.valueOf(status).codeAsText()));
   }
 
   /** Runs {@code write} on the event loop after this exchange's earlier writes, flushed. */
@@ -177,7 +179,7 @@ final class H2Exchange extends Exchange {
     Http2Headers h = head(status, headers);
     boolean noData = headOnly || bytes.length == 0;
     if (headOnly || bytes.length > 0) {
-      h.setLong("content-length", bytes.length);
+      h.setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     }
     // The frames are built here (task thread) and written in one event-loop step: one hand-over per
     // response instead of one per frame, batched with the other streams' by the connection.

@@ -72,7 +72,7 @@ final class Http1Exchange extends Exchange {
     var h = r.headers();
     for (Map.Entry<String, String> e : headers) {
       if (!OWNED.contains(e.getKey())) {
-        h.add(e.getKey(), e.getValue());
+        h.add(WireNames.of(e.getKey()), e.getValue());
       }
     }
     finalKeepAlive = keep();

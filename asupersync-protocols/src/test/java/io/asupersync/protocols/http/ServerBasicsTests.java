@@ -67,6 +67,52 @@ class ServerBasicsTests extends ServerTestSupport {
   }
 
   @Test
+  void responseFieldsReachTheWireLowerCasedWithRepeatsAndWithoutHopByHopFieldsOnBothProtocols() throws Exception {
+    AsupersyncServer server =
+        start(
+            b ->
+                b.get(
+                    "/fields",
+                    (cx, r) ->
+                        HttpResponse.status(201)
+                            .header("Content-Type", "text/csv")
+                            .header("Cache-Control", "no-store")
+                            .header("Set-Cookie", "a=1")
+                            .header("Set-Cookie", "b=2")
+                            .header("X-Request-Id", "r-7")
+                            .header("Connection", "x-hop")
+                            .header("Transfer-Encoding", "gzip")
+                            .body("id,name")
+                            .build()));
+    try (RawHttp1 c = RawHttp1.connect(server.cleartextPort())) {
+      RawHttp1.Response r = c.get("/fields");
+      assertThat(r.status()).isEqualTo(201);
+      assertThat(r.headers())
+          .containsEntry("content-type", List.of("text/csv"))
+          .containsEntry("cache-control", List.of("no-store"))
+          .containsEntry("set-cookie", List.of("a=1", "b=2"))
+          .containsEntry("x-request-id", List.of("r-7"))
+          .containsEntry("content-length", List.of("7"))
+          .doesNotContainKey("transfer-encoding");
+      assertThat(r.header("connection")).isNull();
+      assertThat(r.text()).isEqualTo("id,name");
+    }
+    try (H2Wire h2 = H2Wire.connect(server.cleartextPort())) {
+      h2.headers(1, H2Wire.get("/fields"), true);
+      H2Wire.Response r = h2.response(1);
+      assertThat(r.headers().status().toString()).isEqualTo("201");
+      assertThat(r.headers().get("content-type").toString()).isEqualTo("text/csv");
+      assertThat(r.headers().get("cache-control").toString()).isEqualTo("no-store");
+      assertThat(r.headers().getAll("set-cookie").stream().map(CharSequence::toString)).containsExactly("a=1", "b=2");
+      assertThat(r.headers().get("x-request-id").toString()).isEqualTo("r-7");
+      assertThat(r.headers().get("content-length").toString()).isEqualTo("7");
+      assertThat(r.headers().contains("connection")).isFalse();
+      assertThat(r.headers().contains("transfer-encoding")).isFalse();
+      assertThat(r.text()).isEqualTo("id,name");
+    }
+  }
+
+  @Test
   void servesH2cWithPriorKnowledge() throws Exception {
     AsupersyncServer server = start(b -> b.get("/hello/{name}", (cx, r) -> HttpResponse.ok("hi " + r.pathParam("name") + " over " + r.protocol().text())));
     try (H2Wire h2 = H2Wire.connect(server.cleartextPort())) {

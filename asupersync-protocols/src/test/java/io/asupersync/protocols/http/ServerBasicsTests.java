@@ -18,6 +18,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +149,37 @@ class ServerBasicsTests extends ServerTestSupport {
         h2.headers(3, H2Wire.get("/up"), true);
         assertThat(h2.response(3).text()).isEqualTo("HTTP/2");
       }
+    }
+  }
+
+  @Test
+  void h2cUpgradeBehindUnansweredPipelinedRequestsIsServedOverHttp1() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AsupersyncServer server =
+        start(
+            b ->
+                b.get(
+                    "/up",
+                    (cx, r) -> {
+                      if (r.queryParam("wait") != null && !release.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("test never released the handler");
+                      }
+                      return HttpResponse.ok(r.protocol().text());
+                    }));
+    try (RawHttp1 c = RawHttp1.connect(server.cleartextPort())) {
+      // one write: the server decodes the upgrade request while the first is still in its handler
+      c.send(
+          "GET /up?wait=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+              + "GET /up HTTP/1.1\r\nHost: x\r\n\r\n"
+              + "GET /up HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+              + "HTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+      release.countDown();
+      for (int i = 0; i < 3; i++) {
+        RawHttp1.Response r = c.read();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("HTTP/1.1");
+      }
+      assertThat(c.get("/up").text()).isEqualTo("HTTP/1.1");
     }
   }
 

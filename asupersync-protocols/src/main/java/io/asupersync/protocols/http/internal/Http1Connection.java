@@ -192,6 +192,15 @@ final class Http1Connection extends ChannelDuplexHandler {
     }
   }
 
+  /**
+   * Whether no request is in flight or queued (event loop): only then may the connection switch
+   * protocols. An upgrade that overtook pipelined requests would put their HTTP/1.1 answers on an
+   * HTTP/2 connection (the fuzzer found it).
+   */
+  boolean idle() {
+    return current == null && pending.isEmpty() && !closing;
+  }
+
   // ---- inbound
 
   @Override

@@ -43,7 +43,7 @@ final class Pipelines {
     p.addLast(H1_GUARD, new Http1ByteGuard(connection));
     p.addLast(Http1UpgradeHandler.CODEC_NAME, codec);
     if (tls == null) {
-      p.addLast(H2C_UPGRADE, new H2cUpgradeHandler(codec, engine, id));
+      p.addLast(H2C_UPGRADE, new H2cUpgradeHandler(codec, connection, engine, id));
     }
     p.addLast(Http1Connection.NAME, connection);
   }
@@ -65,8 +65,9 @@ final class Pipelines {
    */
   private static final class H2cUpgradeHandler extends HttpServerUpgradeHandler {
     private final int maxHeaders;
+    private final Http1Connection connection;
 
-    H2cUpgradeHandler(HttpServerCodec codec, ServerEngine engine, long id) {
+    H2cUpgradeHandler(HttpServerCodec codec, Http1Connection connection, ServerEngine engine, long id) {
       super(
           new SourceCodec() {
             @Override
@@ -87,6 +88,7 @@ final class Pipelines {
           },
           MAX_UPGRADE_BODY);
       this.maxHeaders = engine.config.http1Limits().maxHeaders();
+      this.connection = connection;
     }
 
     @Override
@@ -98,9 +100,11 @@ final class Pipelines {
       if (!upgrade.toLowerCase(Locale.ROOT).contains("h2c")) {
         return false;
       }
-      // only requests that pass the HTTP/1.1 checks and carry no body; the rest are served over HTTP/1.1
+      // only requests that pass the HTTP/1.1 checks, carry no body and follow no unanswered pipelined
+      // request; the rest are served over HTTP/1.1 (a server may ignore Upgrade, RFC 9110 7.8)
       var h = req.headers();
-      return h.size() <= maxHeaders
+      return connection.idle()
+          && h.size() <= maxHeaders
           && h.getAll(HttpHeaderNames.HOST).size() == 1
           && !h.contains(HttpHeaderNames.TRANSFER_ENCODING)
           && h.getInt(HttpHeaderNames.CONTENT_LENGTH, 0) == 0;

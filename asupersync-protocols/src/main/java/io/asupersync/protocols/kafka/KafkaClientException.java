@@ -90,7 +90,9 @@ public final class KafkaClientException extends Exception {
     if (reason == Reason.AUTHENTICATION_FAILED) {
       // kafka-clients says only "SSL handshake failed"; the first cause says why (untrusted, wrong host, ...).
       Throwable root = failure;
-      for (Throwable c = failure.getCause(); c != null && c != root; c = c.getCause()) {
+      // Bounded: a cause chain may loop.
+      Throwable c = failure.getCause();
+      for (int depth = 0; c != null && depth < 16; c = c.getCause(), depth++) {
         root = c;
       }
       if (root != failure) {

@@ -5,6 +5,7 @@ import static io.asupersync.protocols.kafka.KafkaTestSupport.readAll;
 import static io.asupersync.protocols.kafka.KafkaTestSupport.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.asupersync.Outcome;
 import io.asupersync.protocols.kafka.KafkaClientException.Reason;
@@ -74,6 +75,7 @@ class KafkaTlsTests {
   @ParameterizedTest
   @EnumSource(TlsProvider.class)
   void senderAndReceiverWorkOverTlsWhenTheBrokersCaIsTrusted(TlsProvider provider) throws Exception {
+    assumeTrue(provider.isAvailable(), "netty-tcnative does not load here");
     String topic = broker.newTopic("tls-" + provider.name().toLowerCase(Locale.ROOT), 1);
     ClientTls tls = trusting(broker.ca()).provider(provider).build();
     try (KafkaSender<String, String> sender = sender(broker.tlsBootstrapServers(), tls)) {

@@ -73,7 +73,9 @@ public final class AsupersyncNatsAutoConfiguration {
    */
   private static String rootCause(Throwable ex) {
     Throwable root = ex;
-    for (Throwable c = ex.getCause(); c != null && c != root; c = c.getCause()) {
+    // Bounded: a cause chain may loop.
+    Throwable c = ex.getCause();
+    for (int depth = 0; c != null && depth < 16; c = c.getCause(), depth++) {
       root = c;
     }
     return root == ex ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";

@@ -58,8 +58,20 @@ public final class NatsServerProcess implements AutoCloseable {
    * certificate of {@code certificates}, not asking clients for certificates.
    */
   public static NatsServerProcess startTls(TestCertificates certificates, String extraConfig) throws IOException {
-    return start("tls {\n  cert_file: \"" + certificates.serverChainPem() + "\"\n  key_file: \""
-        + certificates.serverKeyPem() + "\"\n  timeout: 5\n}\n" + extraConfig);
+    return start(tlsBlock(certificates, "") + extraConfig);
+  }
+
+  /**
+   * Starts a TLS server like {@link #startTls} that also requires every client to present a certificate
+   * issued by the CA of {@code certificates} ({@code verify: true}).
+   */
+  public static NatsServerProcess startMtls(TestCertificates certificates, String extraConfig) throws IOException {
+    return start(tlsBlock(certificates, "  ca_file: \"" + certificates.caPem() + "\"\n  verify: true\n") + extraConfig);
+  }
+
+  private static String tlsBlock(TestCertificates certificates, String more) {
+    return "tls {\n  cert_file: \"" + certificates.serverChainPem() + "\"\n  key_file: \""
+        + certificates.serverKeyPem() + "\"\n  timeout: 5\n" + more + "}\n";
   }
 
   public int port() {

@@ -32,7 +32,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
   /** Starts a plaintext server with {@code extraArgs} appended (e.g. {@code --requirepass x}). */
   public static RedisServerProcess start(String... extraArgs) throws IOException {
-    return launch(null, extraArgs);
+    return launch(null, false, extraArgs);
   }
 
   /**
@@ -40,10 +40,19 @@ public final class RedisServerProcess implements AutoCloseable {
    * {@code certificates}, not asking clients for certificates.
    */
   public static RedisServerProcess startTls(TestCertificates certificates, String... extraArgs) throws IOException {
-    return launch(certificates, extraArgs);
+    return launch(certificates, false, extraArgs);
   }
 
-  private static RedisServerProcess launch(@Nullable TestCertificates tls, String... extraArgs) throws IOException {
+  /**
+   * Starts a TLS-only server like {@link #startTls} that also requires every client to present a
+   * certificate issued by the CA of {@code certificates} ({@code --tls-auth-clients yes}).
+   */
+  public static RedisServerProcess startMtls(TestCertificates certificates, String... extraArgs) throws IOException {
+    return launch(certificates, true, extraArgs);
+  }
+
+  private static RedisServerProcess launch(@Nullable TestCertificates tls, boolean clientCertificates, String... extraArgs)
+      throws IOException {
     Path binary = ServerBinary.require("redis-server");
     Path dir = Files.createTempDirectory("asupersync-redis");
     Path log = dir.resolve("redis.log");
@@ -58,7 +67,7 @@ public final class RedisServerProcess implements AutoCloseable {
             "--tls-cert-file", tls.serverChainPem().toString(),
             "--tls-key-file", tls.serverKeyPem().toString(),
             "--tls-ca-cert-file", tls.caPem().toString(),
-            "--tls-auth-clients", "no"));
+            "--tls-auth-clients", clientCertificates ? "yes" : "no"));
       }
       cmd.addAll(List.of(extraArgs));
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

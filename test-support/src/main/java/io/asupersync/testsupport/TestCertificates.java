@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * A fresh test CA and a server certificate it issued, written as PEM files (the key unencrypted
+ * A fresh test CA, a server certificate and a client certificate (for mTLS) it issued, written as PEM files (the key unencrypted
  * PKCS#8) into a temporary directory, for servers and clients that take files: redis-server's
  * {@code --tls-*-file}, nats-server's {@code tls {}} block, a Spring {@code spring.ssl.bundle.pem.*}.
  * ECDSA P-256, valid from yesterday to tomorrow.
@@ -20,12 +20,16 @@ public final class TestCertificates {
   private final Path ca;
   private final Path serverChain;
   private final Path serverKey;
+  private final Path clientChain;
+  private final Path clientKey;
 
-  private TestCertificates(Path dir, Path ca, Path serverChain, Path serverKey) {
+  private TestCertificates(Path dir, Path ca, Path serverChain, Path serverKey, Path clientChain, Path clientKey) {
     this.dir = dir;
     this.ca = ca;
     this.serverChain = serverChain;
     this.serverKey = serverKey;
+    this.clientChain = clientChain;
+    this.clientKey = clientKey;
   }
 
   /** A server certificate for {@code localhost} and {@code 127.0.0.1}. */
@@ -54,13 +58,16 @@ public final class TestCertificates {
         leaf.addSanIpAddress("127.0.0.1");
       }
       X509Bundle server = leaf.buildIssuedBy(ca);
+      X509Bundle client = base.copy().subject("CN=asupersync-test-client").addExtendedKeyUsageClientAuth().buildIssuedBy(ca);
       Path dir = Files.createTempDirectory("asupersync-certs");
       dir.toFile().deleteOnExit();
       return new TestCertificates(
           dir,
           write(dir, "ca.pem", ca.getRootCertificatePEM()),
           write(dir, "server-chain.pem", server.getCertificatePathPEM()),
-          write(dir, "server-key.pem", server.getPrivateKeyPEM()));
+          write(dir, "server-key.pem", server.getPrivateKeyPEM()),
+          write(dir, "client-chain.pem", client.getCertificatePathPEM()),
+          write(dir, "client-key.pem", client.getPrivateKeyPEM()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (Exception e) {
@@ -87,6 +94,16 @@ public final class TestCertificates {
   /** The server's private key (PEM, unencrypted PKCS#8). */
   public Path serverKeyPem() {
     return serverKey;
+  }
+
+  /** A client certificate chain (PEM, leaf first) for mTLS, subject {@code CN=asupersync-test-client}. */
+  public Path clientChainPem() {
+    return clientChain;
+  }
+
+  /** The client's private key (PEM, unencrypted PKCS#8). */
+  public Path clientKeyPem() {
+    return clientKey;
   }
 
   /** The directory holding the files. */

@@ -1,6 +1,7 @@
 package io.asupersync.protocols.kafka;
 
 import java.util.Objects;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -24,6 +25,12 @@ public final class KafkaClientException extends Exception {
     MESSAGE_TOO_LARGE,
     /** No answer within the client's timeouts (metadata, delivery, request); nothing was confirmed. */
     TIMED_OUT,
+    /**
+     * The connection to the broker could not be secured or authenticated: a TLS handshake failed (broker
+     * certificate not trusted or not naming the host dialled, client certificate missing or refused) or
+     * SASL credentials were refused. Retrying will not help until the configuration changes.
+     */
+    AUTHENTICATION_FAILED,
     /** The broker refused the operation (authorization, invalid topic, ...); retrying will not help. */
     REJECTED,
     /** Another producer with the same transactional id took over; this one was discarded. */
@@ -65,6 +72,7 @@ public final class KafkaClientException extends Exception {
       case RecordTooLargeException e -> Reason.MESSAGE_TOO_LARGE;
       case RecordBatchTooLargeException e -> Reason.MESSAGE_TOO_LARGE;
       case TimeoutException e -> Reason.TIMED_OUT;
+      case AuthenticationException e -> Reason.AUTHENTICATION_FAILED;
       case ProducerFencedException e -> Reason.FENCED;
       case InvalidProducerEpochException e -> Reason.FENCED;
       case InvalidPidMappingException e -> Reason.FENCED;
@@ -78,9 +86,23 @@ public final class KafkaClientException extends Exception {
 
   static KafkaClientException of(String operation, Throwable failure) {
     Reason reason = reasonOf(failure);
-    return new KafkaClientException(
-        reason,
-        operation + " failed (" + reason + "): " + failure.getClass().getSimpleName() + ": " + failure.getMessage(),
-        failure);
+    String message = operation + " failed (" + reason + "): " + describe(failure);
+    if (reason == Reason.AUTHENTICATION_FAILED) {
+      // kafka-clients says only "SSL handshake failed"; the first cause says why (untrusted, wrong host, ...).
+      Throwable root = failure;
+      // Bounded: a cause chain may loop.
+      Throwable c = failure.getCause();
+      for (int depth = 0; c != null && depth < 16; c = c.getCause(), depth++) {
+        root = c;
+      }
+      if (root != failure) {
+        message += " caused by " + describe(root);
+      }
+    }
+    return new KafkaClientException(reason, message, failure);
+  }
+
+  private static String describe(Throwable t) {
+    return t.getClass().getSimpleName() + ": " + t.getMessage();
   }
 }

@@ -1,5 +1,6 @@
 package io.asupersync.protocols.kafka;
 
+import io.asupersync.protocols.tls.ClientTls;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -61,6 +62,16 @@ public record KafkaConsumerConfig(Map<String, Object> properties, Duration pollS
     Map<String, Object> copy = new HashMap<>(properties);
     copy.put(name, value);
     return new KafkaConsumerConfig(copy, pollSlice);
+  }
+
+  /**
+   * A copy that connects over TLS with {@code tls}, as {@link KafkaProducerConfig#withTls} describes.
+   *
+   * @throws IllegalArgumentException if file-based {@code ssl.keystore.*} or {@code ssl.truststore.*}
+   *     properties are set, which would be ignored
+   */
+  public KafkaConsumerConfig withTls(ClientTls tls) {
+    return new KafkaConsumerConfig(KafkaTls.with(properties, tls), pollSlice);
   }
 
   public KafkaConsumerConfig withPollSlice(Duration value) {

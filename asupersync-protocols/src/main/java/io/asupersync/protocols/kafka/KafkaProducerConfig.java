@@ -1,5 +1,6 @@
 package io.asupersync.protocols.kafka;
 
+import io.asupersync.protocols.tls.ClientTls;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -57,6 +58,19 @@ public record KafkaProducerConfig(Map<String, Object> properties, int maxMessage
     Map<String, Object> copy = new HashMap<>(properties);
     copy.put(name, value);
     return new KafkaProducerConfig(copy, maxMessageBytes, closeTimeout);
+  }
+
+  /**
+   * A copy that connects over TLS with {@code tls}: its trusted CAs, its client certificate (mTLS) if it
+   * has one, and its hostname verification (on unless the {@code ClientTls} turned it off; kafka-clients'
+   * {@code ssl.endpoint.identification.algorithm} is not consulted). Sets {@code security.protocol} to
+   * {@code SSL} ({@code SASL_SSL} when a SASL protocol was set).
+   *
+   * @throws IllegalArgumentException if file-based {@code ssl.keystore.*} or {@code ssl.truststore.*}
+   *     properties are set, which would be ignored
+   */
+  public KafkaProducerConfig withTls(ClientTls tls) {
+    return new KafkaProducerConfig(KafkaTls.with(properties, tls), maxMessageBytes, closeTimeout);
   }
 
   public KafkaProducerConfig withMaxMessageBytes(int value) {

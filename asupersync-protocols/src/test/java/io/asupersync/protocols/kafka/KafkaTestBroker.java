@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -34,6 +37,10 @@ import org.jspecify.annotations.Nullable;
  * started on first use and shared by every Kafka test class of the run; a shutdown hook stops it and
  * deletes its log directory. Transaction timeouts are checked every 200 ms so that a test can watch the
  * coordinator abort a timed-out transaction without waiting the default 10 s.
+ *
+ * <p>Besides the plaintext listener it has two TLS listeners with a certificate for 127.0.0.1 (and no
+ * DNS name) issued by {@link #ca()}: {@link #tlsBootstrapServers()} without client authentication and
+ * {@link #mtlsBootstrapServers()}, which requires a client certificate issued by the same CA.
  */
 final class KafkaTestBroker {
   private static @Nullable KafkaTestBroker shared;
@@ -41,11 +48,17 @@ final class KafkaTestBroker {
 
   private final KafkaRaftServer server;
   private final String bootstrap;
+  private final String tlsBootstrap;
+  private final String mtlsBootstrap;
+  private final X509Bundle ca;
   private final Admin admin;
 
-  private KafkaTestBroker(KafkaRaftServer server, String bootstrap) {
+  private KafkaTestBroker(KafkaRaftServer server, int[] ports, X509Bundle ca) {
     this.server = server;
-    this.bootstrap = bootstrap;
+    this.bootstrap = "127.0.0.1:" + ports[0];
+    this.tlsBootstrap = "127.0.0.1:" + ports[2];
+    this.mtlsBootstrap = "127.0.0.1:" + ports[3];
+    this.ca = ca;
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
   }
 
@@ -67,6 +80,21 @@ final class KafkaTestBroker {
 
   String bootstrapServers() {
     return bootstrap;
+  }
+
+  /** The TLS listener; its certificate names 127.0.0.1 only, so dialling {@code localhost} mismatches. */
+  String tlsBootstrapServers() {
+    return tlsBootstrap;
+  }
+
+  /** The TLS listener that requires a client certificate issued by {@link #ca()}. */
+  String mtlsBootstrapServers() {
+    return mtlsBootstrap;
+  }
+
+  /** The CA of the TLS listeners' certificate and of accepted client certificates. */
+  X509Bundle ca() {
+    return ca;
   }
 
   Admin admin() {
@@ -116,17 +144,19 @@ final class KafkaTestBroker {
   private static KafkaTestBroker start() {
     try {
       Path dir = Files.createTempDirectory("asupersync-kafka");
-      int[] ports = freePorts(2);
+      int[] ports = freePorts(4);
       int brokerPort = ports[0];
       int controllerPort = ports[1];
+      String tls = "TLS://127.0.0.1:" + ports[2] + ",MTLS://127.0.0.1:" + ports[3];
       Properties props = new Properties();
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
       props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-      props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-      props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+      props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + tls + ",CONTROLLER://127.0.0.1:" + controllerPort);
+      props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + tls);
       props.put("controller.listener.names", "CONTROLLER");
-      props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+      props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,TLS:SSL,MTLS:SSL,CONTROLLER:PLAINTEXT");
+      X509Bundle ca = tlsListeners(props);
       props.put("inter.broker.listener.name", "PLAINTEXT");
       props.put("log.dirs", dir.resolve("data").toString());
       props.put("num.partitions", "1");
@@ -158,7 +188,7 @@ final class KafkaTestBroker {
       }
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
       server.startup();
-      KafkaTestBroker broker = new KafkaTestBroker(server, "127.0.0.1:" + brokerPort);
+      KafkaTestBroker broker = new KafkaTestBroker(server, ports, ca);
       broker.awaitReady();
       java.lang.Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> broker.stop(dir), "kafka-test-broker-stop"));
@@ -166,6 +196,37 @@ final class KafkaTestBroker {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Key material (PEM, inline) of the TLS and MTLS listeners; returns the CA that issued it. */
+  private static X509Bundle tlsListeners(Properties props) {
+    Instant now = Instant.now();
+    CertificateBuilder base = new CertificateBuilder()
+        .ecp256()
+        .notBefore(now.minus(1, ChronoUnit.DAYS))
+        .notAfter(now.plus(1, ChronoUnit.DAYS));
+    X509Bundle ca;
+    X509Bundle server;
+    try {
+      ca = base.copy().subject("CN=Kafka Test CA").setIsCertificateAuthority(true).buildSelfSigned();
+      server = base.copy()
+          .subject("CN=kafka-test-broker")
+          .addSanIpAddress("127.0.0.1")
+          .addExtendedKeyUsageServerAuth()
+          .buildIssuedBy(ca);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot make the test broker's certificates", e);
+    }
+    for (String listener : new String[] {"tls", "mtls"}) {
+      String prefix = "listener.name." + listener + ".";
+      props.put(prefix + "ssl.keystore.type", "PEM");
+      props.put(prefix + "ssl.keystore.certificate.chain", server.getCertificatePathPEM());
+      props.put(prefix + "ssl.keystore.key", server.getPrivateKeyPEM());
+      props.put(prefix + "ssl.truststore.type", "PEM");
+      props.put(prefix + "ssl.truststore.certificates", ca.getRootCertificatePEM());
+    }
+    props.put("listener.name.mtls.ssl.client.auth", "required");
+    return ca;
   }
 
   private void awaitReady() {

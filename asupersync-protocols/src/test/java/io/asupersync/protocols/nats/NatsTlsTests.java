@@ -106,6 +106,27 @@ class NatsTlsTests {
     assertThat(connectFailure(outcome)).satisfies(NatsTlsTests::causedByTheHandshake);
   }
 
+  @Test
+  void serverThatRequiresAClientCertificateAcceptsTheClientTlsKeyAndRefusesNone() throws Exception {
+    TestCertificates mutual = TestCertificates.forLocalhost();
+    try (NatsServerProcess other = NatsServerProcess.startMtls(mutual, "")) {
+      ClientTls withKey = ClientTls.builder().trustPem(mutual.caPem())
+          .keyPem(mutual.clientChainPem(), mutual.clientKeyPem()).build();
+      runtime.run(cx -> {
+        try (NatsClient nats = NatsClient.builder(runtime).server("127.0.0.1", other.port()).tls(withKey).connect(cx)) {
+          NatsSubscription sub = nats.subscribe(cx, "mtls.events");
+          nats.publish(cx, "mtls.events", "mutual".getBytes(UTF_8));
+          assertThat(new String(sub.next(cx).data(), UTF_8)).isEqualTo("mutual");
+          return null;
+        }
+      }).orThrow();
+
+      Outcome<NatsClient> outcome = runtime.run(cx -> NatsClient.builder(runtime)
+          .server("127.0.0.1", other.port()).tls(trusting(mutual)).connect(cx));
+      assertThat(connectFailure(outcome)).rootCause().message().containsIgnoringCase("certificate");
+    }
+  }
+
   /** The CONNECT_FAILED error {@code outcome} ended with. */
   private static NatsException connectFailure(Outcome<NatsClient> outcome) {
     assertThat(outcome).isInstanceOf(Outcome.Err.class);

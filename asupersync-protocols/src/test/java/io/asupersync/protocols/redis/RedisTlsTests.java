@@ -87,6 +87,24 @@ class RedisTlsTests {
     }
   }
 
+  @Test
+  void serverThatRequiresAClientCertificateAcceptsTheClientTlsKeyAndRefusesNone() throws Exception {
+    TestCertificates mutual = TestCertificates.forLocalhost();
+    ClientTls withKey = ClientTls.builder().trustPem(mutual.caPem())
+        .keyPem(mutual.clientChainPem(), mutual.clientKeyPem()).build();
+    try (RedisServerProcess other = RedisServerProcess.startMtls(mutual);
+        RedisClient client = RedisClient.builder(runtime).host("127.0.0.1").port(other.port()).tls(withKey).build();
+        RedisClient keyless = RedisClient.builder(runtime).host("127.0.0.1").port(other.port())
+            .tls(ClientTls.builder().trustPem(mutual.caPem()).build()).build()) {
+      long first = run(runtime, cx -> client.incr(cx, "mtls:n"));
+      assertThat(first).isEqualTo(1L);
+      // With TLS 1.3 the server refuses after the handshake, on the client's first read.
+      assertThat(runtime.run(cx -> keyless.incr(cx, "mtls:n"))).isInstanceOfSatisfying(Outcome.Err.class,
+          err -> assertThat(err.error()).isInstanceOf(RedisConnectionException.class)
+              .rootCause().message().containsIgnoringCase("certificate_required"));
+    }
+  }
+
   private static void assertRefusedInTheHandshake(Outcome<?> outcome) {
     assertThat(outcome).isInstanceOfSatisfying(Outcome.Err.class, err -> {
       assertThat(err.error()).isInstanceOf(RedisConnectionException.class);

@@ -45,7 +45,10 @@ public record AsupersyncKafkaProperties(
   /**
    * TLS settings.
    *
-   * @param bundle Name of the SSL bundle (spring.ssl.bundle.*) to connect with TLS. Unset, plaintext.
+   * @param bundle Name of the SSL bundle (spring.ssl.bundle.*) to connect to the brokers with TLS: its
+   *     trust store decides which broker certificates are trusted, its key store (if any) is the client
+   *     certificate for brokers that require one (mTLS). The broker certificate must name the host
+   *     dialled. Unset, plaintext.
    */
   public record Ssl(@Nullable String bundle) {}
 }

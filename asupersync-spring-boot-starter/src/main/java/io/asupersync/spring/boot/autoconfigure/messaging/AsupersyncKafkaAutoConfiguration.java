@@ -9,18 +9,23 @@ import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyExceptio
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
 /**
  * A {@code KafkaSender<String, byte[]>} (string keys, raw values) from {@code asupersync.kafka.*} once
  * {@code bootstrap-servers} is set and kafka-clients is on the classpath; closed (flushed) with the
- * context. The producer connects in the background, so brokers that are down do not stop startup. Backs
- * off when the application defines its own {@link KafkaSender} (of any types).
+ * context. The producer connects in the background, so brokers that are down do not stop startup. With
+ * {@code ssl.bundle} it connects over TLS: the bundle's trust store decides which brokers are trusted, its
+ * key store (if any) is the client certificate for mTLS, and the broker's certificate must name the host
+ * in {@code bootstrap-servers} (or the one the broker advertises). Backs off when the application defines
+ * its own {@link KafkaSender} (of any types).
  */
 @AutoConfiguration(after = AsupersyncAutoConfiguration.class)
 @ConditionalOnClass(name = {
@@ -33,16 +38,12 @@ public final class AsupersyncKafkaAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(KafkaSender.class)
-  KafkaSender<String, byte[]> asupersyncKafkaSender(Runtime runtime, AsupersyncKafkaProperties properties) {
+  KafkaSender<String, byte[]> asupersyncKafkaSender(
+      Runtime runtime, AsupersyncKafkaProperties properties, ObjectProvider<SslBundles> sslBundles) {
     if (!properties.idempotence()) {
       throw new InvalidAsupersyncPropertyException(
           "asupersync.kafka.idempotence", false, "the Asupersync Kafka sender is always idempotent (acks=all)",
           "Remove asupersync.kafka.idempotence or set it to true.");
-    }
-    if (properties.ssl().bundle() != null) {
-      throw new InvalidAsupersyncPropertyException(
-          "asupersync.kafka.ssl.bundle", properties.ssl().bundle(), "TLS from an SSL bundle is not wired yet",
-          "Define your own KafkaSender bean with kafka-clients' ssl.* properties.");
     }
     KafkaProducerConfig config = KafkaProducerConfig.of(String.join(",", properties.bootstrapServers()))
         .withMaxMessageBytes((int) properties.maxMessageSize().toBytes())
@@ -50,6 +51,10 @@ public final class AsupersyncKafkaAutoConfiguration {
     String clientId = properties.clientId();
     if (clientId != null) {
       config = config.with(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    }
+    String bundle = properties.ssl().bundle();
+    if (bundle != null) {
+      config = config.withTls(MessagingTls.clientTls(sslBundles, bundle, "asupersync.kafka.ssl.bundle"));
     }
     return KafkaSender.create(runtime, config, new StringSerializer(), new ByteArraySerializer());
   }

@@ -8,6 +8,7 @@ import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncNatsProperties;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
 import java.net.URI;
+import java.util.Locale;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -51,7 +52,7 @@ public final class AsupersyncNatsAutoConfiguration {
     try {
       return Objects.requireNonNull(runtime.run(builder::connect).orThrow());
     } catch (NatsException ex) {
-      String reason = "no NATS server accepted the connection: " + ex.getMessage();
+      String reason = "no NATS server accepted the connection: " + ex.getMessage() + rootCause(ex);
       if (!properties.failFast()) {
         // One line, no stack trace: the cause is the server being away, not this code.
         LOG.warn("Starting without a NatsClient (asupersync.nats.fail-fast=false): asupersync.nats.servers {}: {}. {}",
@@ -66,11 +67,32 @@ public final class AsupersyncNatsAutoConfiguration {
     }
   }
 
+  /**
+   * The innermost cause, which says what a bare "connection failed" does not (for instance the TLS alert
+   * of a server that wanted a client certificate); empty when there is none.
+   */
+  private static String rootCause(Throwable ex) {
+    Throwable root = ex;
+    // Bounded: a cause chain may loop.
+    Throwable c = ex.getCause();
+    for (int depth = 0; c != null && depth < 16; c = c.getCause(), depth++) {
+      root = c;
+    }
+    return root == ex ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+  }
+
   /** What to do about a failed first connect; the messages of TLS failures are the client's own. */
   private static String action(NatsException ex) {
     String message = String.valueOf(ex.getMessage());
     if (ex.reason() == NatsException.Reason.AUTHORIZATION) {
       return "Check asupersync.nats.user/password or asupersync.nats.token.";
+    }
+    // The alert of a server that wanted a client certificate and got none (or one it does not trust):
+    // certificate_required in TLS 1.3, bad_certificate from nats-server's Go TLS and in TLS 1.2.
+    String cause = rootCause(ex).toLowerCase(Locale.ROOT);
+    if (cause.contains("certificate_required") || cause.contains("bad_certificate")) {
+      return "The server requires a client certificate: give the SSL bundle in asupersync.nats.ssl.bundle a key "
+          + "store whose certificate the server trusts.";
     }
     if (message.contains("requires TLS")) {
       return "The server requires TLS: set asupersync.nats.ssl.bundle (or asupersync.nats.ssl.enabled=true).";

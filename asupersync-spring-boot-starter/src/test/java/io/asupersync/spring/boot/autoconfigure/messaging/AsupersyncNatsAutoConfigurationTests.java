@@ -14,6 +14,7 @@ import io.asupersync.testsupport.Ports;
 import io.asupersync.testsupport.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
@@ -125,6 +126,41 @@ class AsupersyncNatsAutoConfigurationTests {
             }).orThrow();
             assertThat(new String(received.data(), StandardCharsets.UTF_8)).isEqualTo("secret");
           });
+    }
+  }
+
+  @Test
+  void serverThatRequiresAClientCertificateAcceptsTheBundlesKeyAndRefusesATrustOnlyBundle() throws Exception {
+    TestCertificates certificates = TestCertificates.forLocalhost();
+    try (NatsServerProcess nats = NatsServerProcess.startMtls(certificates, "")) {
+      ApplicationContextRunner trustOnly = contextRunner
+          .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+          .withPropertyValues(
+              "spring.ssl.bundle.pem.nats.truststore.certificate=file:" + certificates.caPem(),
+              "asupersync.nats.ssl.bundle=nats",
+              "asupersync.nats.servers=tls://127.0.0.1:" + nats.port());
+      trustOnly.withPropertyValues(
+              "spring.ssl.bundle.pem.nats.keystore.certificate=file:" + certificates.clientChainPem(),
+              "spring.ssl.bundle.pem.nats.keystore.private-key=file:" + certificates.clientKeyPem())
+          .run(context -> {
+            NatsClient client = context.getBean(NatsClient.class);
+            NatsMessage received = context.getBean(Runtime.class).run(cx -> {
+              NatsSubscription subscription = client.subscribe(cx, "starter.mtls");
+              client.publish(cx, "starter.mtls", "mutual".getBytes(StandardCharsets.UTF_8));
+              return subscription.next(cx, Duration.ofSeconds(10));
+            }).orThrow();
+            assertThat(new String(received.data(), StandardCharsets.UTF_8)).isEqualTo("mutual");
+          });
+      trustOnly.run(context -> {
+        assertThat(context).hasFailed();
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
+        assertThat(root).isInstanceOfSatisfying(InvalidAsupersyncPropertyException.class, invalid -> {
+          assertThat(invalid.property()).isEqualTo("asupersync.nats.servers");
+          assertThat(invalid.getMessage()).contains("CONNECT_FAILED");
+          assertThat(invalid.getMessage().toLowerCase(Locale.ROOT)).containsAnyOf("certificate_required", "bad_certificate");
+          assertThat(invalid.action()).contains("client certificate");
+        });
+      });
     }
   }
 

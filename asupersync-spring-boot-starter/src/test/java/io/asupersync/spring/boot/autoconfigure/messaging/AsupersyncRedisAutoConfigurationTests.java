@@ -90,6 +90,30 @@ class AsupersyncRedisAutoConfigurationTests {
   }
 
   @Test
+  void serverThatRequiresAClientCertificateAcceptsTheBundlesKeyAndRefusesATrustOnlyBundle() throws Exception {
+    TestCertificates certificates = TestCertificates.forLocalhost();
+    try (RedisServerProcess redis = RedisServerProcess.startMtls(certificates)) {
+      ApplicationContextRunner trustOnly = contextRunner
+          .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+          .withPropertyValues(
+              "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + certificates.caPem(),
+              "asupersync.redis.ssl.bundle=redis",
+              "asupersync.redis.url=rediss://127.0.0.1:" + redis.port());
+      trustOnly.withPropertyValues(
+              "spring.ssl.bundle.pem.redis.keystore.certificate=file:" + certificates.clientChainPem(),
+              "spring.ssl.bundle.pem.redis.keystore.private-key=file:" + certificates.clientKeyPem())
+          .run(context -> assertThat(incr(context)).isEqualTo(1L));
+      trustOnly.run(context -> {
+        Outcome<Long> outcome = context.getBean(Runtime.class)
+            .run(cx -> context.getBean(RedisClient.class).incr(cx, "starter-tls-counter"));
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Err.class,
+            err -> assertThat(err.error()).isInstanceOf(RedisConnectionException.class)
+                .rootCause().message().containsIgnoringCase("certificate_required"));
+      });
+    }
+  }
+
+  @Test
   void tlsWithoutABundleTrustsOnlyTheJdksCas() throws Exception {
     try (RedisServerProcess redis = RedisServerProcess.startTls(TestCertificates.forLocalhost())) {
       contextRunner.withPropertyValues("asupersync.redis.url=rediss://127.0.0.1:" + redis.port()).run(context -> {

@@ -25,6 +25,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.NestedExceptionUtils;
 
 class AsupersyncNatsAutoConfigurationTests {
@@ -117,15 +118,7 @@ class AsupersyncNatsAutoConfigurationTests {
               "spring.ssl.bundle.pem.nats.truststore.certificate=file:" + certificates.caPem(),
               "asupersync.nats.ssl.bundle=nats",
               "asupersync.nats.servers=tls://127.0.0.1:" + nats.port())
-          .run(context -> {
-            NatsClient client = context.getBean(NatsClient.class);
-            NatsMessage received = context.getBean(Runtime.class).run(cx -> {
-              NatsSubscription subscription = client.subscribe(cx, "starter.tls");
-              client.publish(cx, "starter.tls", "secret".getBytes(StandardCharsets.UTF_8));
-              return subscription.next(cx, Duration.ofSeconds(10));
-            }).orThrow();
-            assertThat(new String(received.data(), StandardCharsets.UTF_8)).isEqualTo("secret");
-          });
+          .run(context -> assertThat(roundTrip(context, "starter.tls", "secret")).isEqualTo("secret"));
     }
   }
 
@@ -142,15 +135,7 @@ class AsupersyncNatsAutoConfigurationTests {
       trustOnly.withPropertyValues(
               "spring.ssl.bundle.pem.nats.keystore.certificate=file:" + certificates.clientChainPem(),
               "spring.ssl.bundle.pem.nats.keystore.private-key=file:" + certificates.clientKeyPem())
-          .run(context -> {
-            NatsClient client = context.getBean(NatsClient.class);
-            NatsMessage received = context.getBean(Runtime.class).run(cx -> {
-              NatsSubscription subscription = client.subscribe(cx, "starter.mtls");
-              client.publish(cx, "starter.mtls", "mutual".getBytes(StandardCharsets.UTF_8));
-              return subscription.next(cx, Duration.ofSeconds(10));
-            }).orThrow();
-            assertThat(new String(received.data(), StandardCharsets.UTF_8)).isEqualTo("mutual");
-          });
+          .run(context -> assertThat(roundTrip(context, "starter.mtls", "mutual")).isEqualTo("mutual"));
       trustOnly.run(context -> {
         assertThat(context).hasFailed();
         Throwable root = NestedExceptionUtils.getMostSpecificCause(context.getStartupFailure());
@@ -187,5 +172,16 @@ class AsupersyncNatsAutoConfigurationTests {
                 invalid -> assertThat(invalid.getMessage()).contains("TLS handshake failed"));
           });
     }
+  }
+
+  /** Subscribes, publishes {@code payload} and returns what the subscription received, as text. */
+  private static String roundTrip(ApplicationContext context, String subject, String payload) throws Exception {
+    NatsClient client = context.getBean(NatsClient.class);
+    NatsMessage received = context.getBean(Runtime.class).run(cx -> {
+      NatsSubscription subscription = client.subscribe(cx, subject);
+      client.publish(cx, subject, payload.getBytes(StandardCharsets.UTF_8));
+      return subscription.next(cx, Duration.ofSeconds(10));
+    }).orThrow();
+    return new String(received.data(), StandardCharsets.UTF_8);
   }
 }

@@ -20,20 +20,48 @@ import org.jspecify.annotations.Nullable;
  * the client dialled), and the same protocol, cipher and ALPN policy as {@link ServerTls}.
  *
  * <p>Always open connections through {@link #newHandler}, which passes the host for SNI and for the
- * hostname check. Immutable and thread-safe.
+ * hostname check. Thread-safe. {@link #reload()} builds the context again from the same sources (files
+ * read again, factory suppliers asked again) for the connections opened after it; open connections keep
+ * theirs. Clients take the context per connection, so a reload reaches their next connection.
  */
 public final class ClientTls implements Supplier<SslContext> {
 
-  private final SslContext context;
+  private final @Nullable TrustSource trust;
+  private final @Nullable KeySource key;
   private final TlsProvider provider;
   private final List<ApplicationProtocol> alpn;
   private final boolean hostnameVerification;
+  private volatile SslContext context;
 
-  private ClientTls(SslContext context, Builder b) {
-    this.context = context;
+  private ClientTls(Builder b) throws TlsConfigException {
+    this.trust = b.trust;
+    this.key = b.key;
     this.provider = b.provider;
     this.alpn = b.alpn;
     this.hostnameVerification = b.hostnameVerification;
+    this.context = buildContext();
+  }
+
+  private SslContext buildContext() throws TlsConfigException {
+    // Netty treats an empty algorithm as "no endpoint identification".
+    SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm(hostnameVerification ? "HTTPS" : "");
+    if (trust != null) {
+      builder.trustManager(trust.load());
+    }
+    if (key != null) {
+      builder.keyManager(key.load());
+    }
+    return TlsPolicy.build(builder, provider, alpn, "client");
+  }
+
+  /**
+   * Builds the context again from the sources and makes it the one for new connections (a rotated
+   * client certificate, a new CA).
+   *
+   * @throws TlsConfigException if the material is bad; the current context stays in use
+   */
+  public synchronized void reload() throws TlsConfigException {
+    context = buildContext();
   }
 
   public static Builder builder() {
@@ -108,6 +136,12 @@ public final class ClientTls implements Supplier<SslContext> {
       return this;
     }
 
+    /** A factory asked again on every {@link ClientTls#reload()}, e.g. from a Spring SSL bundle. */
+    public Builder trustManagerFactory(Supplier<TrustManagerFactory> factory) {
+      trust = new TrustSource.Factory(Objects.requireNonNull(factory, "factory"));
+      return this;
+    }
+
     /** Client certificate chain and unencrypted PKCS#8 key (PEM) for mTLS. */
     public Builder keyPem(Path certificateChain, Path privateKey) {
       key = new KeySource.PemFiles(certificateChain, privateKey, null);
@@ -135,6 +169,12 @@ public final class ClientTls implements Supplier<SslContext> {
       return this;
     }
 
+    /** A factory asked again on every {@link ClientTls#reload()}, e.g. from a Spring SSL bundle. */
+    public Builder keyManagerFactory(Supplier<KeyManagerFactory> factory) {
+      key = new KeySource.Factory(Objects.requireNonNull(factory, "factory"));
+      return this;
+    }
+
     /**
      * Whether the server certificate must match the host dialled (endpoint identification "HTTPS");
      * default true. Turning it off accepts any certificate the trust source chains, for any host.
@@ -158,15 +198,7 @@ public final class ClientTls implements Supplier<SslContext> {
     /** @throws TlsConfigException if a source is missing or bad, or the provider is not available */
     public ClientTls build() throws TlsConfigException {
       TlsPolicy.checkProvider(provider);
-      // Netty treats an empty algorithm as "no endpoint identification".
-      SslContextBuilder builder = SslContextBuilder.forClient().endpointIdentificationAlgorithm(hostnameVerification ? "HTTPS" : "");
-      if (trust != null) {
-        builder.trustManager(trust.load());
-      }
-      if (key != null) {
-        builder.keyManager(key.load());
-      }
-      return new ClientTls(TlsPolicy.build(builder, provider, alpn, "client"), this);
+      return new ClientTls(this);
     }
   }
 }

@@ -2,13 +2,24 @@ package io.asupersync.protocols.redis;
 
 import static io.asupersync.protocols.redis.RedisTests.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.asupersync.Outcome;
 import io.asupersync.Runtime;
 import io.asupersync.protocols.tls.ClientTls;
+import io.asupersync.protocols.tls.TlsConfigException;
 import io.asupersync.testsupport.RedisServerProcess;
 import io.asupersync.testsupport.TestCertificates;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,6 +113,44 @@ class RedisTlsTests {
       assertThat(runtime.run(cx -> keyless.incr(cx, "mtls:n"))).isInstanceOfSatisfying(Outcome.Err.class,
           err -> assertThat(err.error()).isInstanceOf(RedisConnectionException.class)
               .rootCause().message().containsIgnoringCase("certificate_required"));
+    }
+  }
+
+  @Test
+  void reloadedTrustReachesTheNextConnectionAndBadMaterialKeepsTheCurrentContext() throws Exception {
+    AtomicReference<Path> trustedCa = new AtomicReference<>(TestCertificates.forLocalhost().caPem());
+    ClientTls tls = ClientTls.builder().trustManagerFactory(() -> trustManagers(trustedCa.get())).build();
+    try (RedisClient client = client(tls).build()) {
+      assertRefusedInTheHandshake(runtime.run(cx -> client.get(cx, "reload:k")));
+
+      trustedCa.set(certificates.caPem());
+      tls.reload();
+      String afterReload = run(runtime, cx -> {
+        client.set(cx, "reload:k", "after reload");
+        return client.get(cx, "reload:k");
+      });
+      assertThat(afterReload).isEqualTo("after reload");
+
+      trustedCa.set(certificates.caPem().resolveSibling("missing-ca.pem"));
+      assertThatThrownBy(tls::reload).isInstanceOf(TlsConfigException.class);
+      try (RedisClient fresh = client(tls).build()) {
+        String kept = run(runtime, cx -> fresh.get(cx, "reload:k"));
+        assertThat(kept).isEqualTo("after reload");
+      }
+    }
+  }
+
+  /** Trust managers for one CA file, built outside ClientTls so the test controls what a reload sees. */
+  private static TrustManagerFactory trustManagers(Path caPem) {
+    try (InputStream in = Files.newInputStream(caPem)) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      return factory;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read CA " + caPem, e);
     }
   }
 

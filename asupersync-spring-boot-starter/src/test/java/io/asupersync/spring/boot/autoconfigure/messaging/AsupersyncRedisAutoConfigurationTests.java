@@ -12,9 +12,17 @@ import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyExceptio
 import io.asupersync.testsupport.Ports;
 import io.asupersync.testsupport.RedisServerProcess;
 import io.asupersync.testsupport.TestCertificates;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleRegistry;
+import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.NestedExceptionUtils;
@@ -110,6 +118,36 @@ class AsupersyncRedisAutoConfigurationTests {
             err -> assertThat(err.error()).isInstanceOf(RedisConnectionException.class)
                 .rootCause().message().containsIgnoringCase("certificate_required"));
       });
+    }
+  }
+
+  @Test
+  void updatedBundleReachesTheClientsNextConnection() throws Exception {
+    TestCertificates certificates = TestCertificates.forLocalhost();
+    try (RedisServerProcess redis = RedisServerProcess.startTls(certificates)) {
+      contextRunner.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
+          .withPropertyValues(
+              "spring.ssl.bundle.pem.redis.truststore.certificate=file:" + TestCertificates.forLocalhost().caPem(),
+              "asupersync.redis.ssl.bundle=redis",
+              "asupersync.redis.url=rediss://127.0.0.1:" + redis.port())
+          .run(context -> {
+            Outcome<Long> before = context.getBean(Runtime.class)
+                .run(cx -> context.getBean(RedisClient.class).incr(cx, "starter-tls-counter"));
+            assertThat(before).isInstanceOf(Outcome.Err.class);
+
+            context.getBean(SslBundleRegistry.class)
+                .updateBundle("redis", SslBundle.of(SslStoreBundle.of(null, null, trustStore(certificates.caPem()))));
+            assertThat(incr(context)).isEqualTo(1L);
+          });
+    }
+  }
+
+  private static KeyStore trustStore(Path caPem) throws Exception {
+    try (InputStream in = Files.newInputStream(caPem)) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      return store;
     }
   }
 

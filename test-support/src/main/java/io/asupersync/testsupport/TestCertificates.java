@@ -3,9 +3,13 @@ package io.asupersync.testsupport;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -84,6 +88,20 @@ public final class TestCertificates {
   /** The CA certificate (PEM) that clients should trust. */
   public Path caPem() {
     return ca;
+  }
+
+  /** A key store holding only the CA certificate: trust material for APIs that take a store, not a file. */
+  public KeyStore caTrustStore() {
+    try (InputStream in = Files.newInputStream(ca)) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      return store;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot read the test CA " + ca, e);
+    }
   }
 
   /** The server certificate chain (PEM, leaf first). */

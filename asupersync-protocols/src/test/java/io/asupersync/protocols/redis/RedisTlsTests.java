@@ -10,13 +10,8 @@ import io.asupersync.protocols.tls.ClientTls;
 import io.asupersync.protocols.tls.TlsConfigException;
 import io.asupersync.testsupport.RedisServerProcess;
 import io.asupersync.testsupport.TestCertificates;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
@@ -118,12 +113,12 @@ class RedisTlsTests {
 
   @Test
   void reloadedTrustReachesTheNextConnectionAndBadMaterialKeepsTheCurrentContext() throws Exception {
-    AtomicReference<Path> trustedCa = new AtomicReference<>(TestCertificates.forLocalhost().caPem());
+    AtomicReference<TestCertificates> trustedCa = new AtomicReference<>(TestCertificates.forLocalhost());
     ClientTls tls = ClientTls.builder().trustManagerFactory(() -> trustManagers(trustedCa.get())).build();
     try (RedisClient client = client(tls).build()) {
       assertRefusedInTheHandshake(runtime.run(cx -> client.get(cx, "reload:k")));
 
-      trustedCa.set(certificates.caPem());
+      trustedCa.set(certificates);
       tls.reload();
       String afterReload = run(runtime, cx -> {
         client.set(cx, "reload:k", "after reload");
@@ -131,7 +126,7 @@ class RedisTlsTests {
       });
       assertThat(afterReload).isEqualTo("after reload");
 
-      trustedCa.set(certificates.caPem().resolveSibling("missing-ca.pem"));
+      trustedCa.set(null);
       assertThatThrownBy(tls::reload).isInstanceOf(TlsConfigException.class);
       try (RedisClient fresh = client(tls).build()) {
         String kept = run(runtime, cx -> fresh.get(cx, "reload:k"));
@@ -140,17 +135,14 @@ class RedisTlsTests {
     }
   }
 
-  /** Trust managers for one CA file, built outside ClientTls so the test controls what a reload sees. */
-  private static TrustManagerFactory trustManagers(Path caPem) {
-    try (InputStream in = Files.newInputStream(caPem)) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+  /** Trust managers for one test CA, built outside ClientTls so the test controls what a reload sees. */
+  private static TrustManagerFactory trustManagers(TestCertificates ca) {
+    try {
       TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
+      factory.init(Objects.requireNonNull(ca, "no CA to trust").caTrustStore());
       return factory;
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot read CA " + caPem, e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
   }
 

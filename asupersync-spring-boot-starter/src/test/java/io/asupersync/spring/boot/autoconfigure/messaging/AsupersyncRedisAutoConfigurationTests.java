@@ -12,11 +12,6 @@ import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyExceptio
 import io.asupersync.testsupport.Ports;
 import io.asupersync.testsupport.RedisServerProcess;
 import io.asupersync.testsupport.TestCertificates;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -136,18 +131,9 @@ class AsupersyncRedisAutoConfigurationTests {
             assertThat(before).isInstanceOf(Outcome.Err.class);
 
             context.getBean(SslBundleRegistry.class)
-                .updateBundle("redis", SslBundle.of(SslStoreBundle.of(null, null, trustStore(certificates.caPem()))));
+                .updateBundle("redis", SslBundle.of(SslStoreBundle.of(null, null, certificates.caTrustStore())));
             assertThat(incr(context)).isEqualTo(1L);
           });
-    }
-  }
-
-  private static KeyStore trustStore(Path caPem) throws Exception {
-    try (InputStream in = Files.newInputStream(caPem)) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-      return store;
     }
   }
 

@@ -1,5 +1,6 @@
 package io.asupersync.protocols.kafka;
 
+import io.asupersync.protocols.internal.Causes;
 import java.util.Objects;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
@@ -89,12 +90,7 @@ public final class KafkaClientException extends Exception {
     String message = operation + " failed (" + reason + "): " + describe(failure);
     if (reason == Reason.AUTHENTICATION_FAILED) {
       // kafka-clients says only "SSL handshake failed"; the first cause says why (untrusted, wrong host, ...).
-      Throwable root = failure;
-      // Bounded: a cause chain may loop.
-      Throwable c = failure.getCause();
-      for (int depth = 0; c != null && depth < 16; c = c.getCause(), depth++) {
-        root = c;
-      }
+      Throwable root = Causes.root(failure);
       if (root != failure) {
         message += " caused by " + describe(root);
       }

@@ -4,6 +4,7 @@ import io.asupersync.CancelledException;
 import io.asupersync.Cx;
 import io.asupersync.Waker;
 import io.asupersync.protocols.ApplicationProtocol;
+import io.asupersync.protocols.internal.Causes;
 import io.asupersync.protocols.http.Http1Limits;
 import io.asupersync.protocols.http.Http2Limits;
 import io.asupersync.protocols.http.client.HttpClientException.Reason;
@@ -125,11 +126,7 @@ final class Connector {
   }
 
   private static String rootMessage(Throwable cause) {
-    Throwable root = cause;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return String.valueOf(root.getMessage());
+    return String.valueOf(Causes.root(cause).getMessage());
   }
 
   /**

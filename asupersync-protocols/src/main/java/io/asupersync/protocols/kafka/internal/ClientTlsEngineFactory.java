@@ -53,7 +53,10 @@ public final class ClientTlsEngineFactory implements SslEngineFactory {
     throw new UnsupportedOperationException("ClientTls makes client connections only");
   }
 
-  /** The TLS material is fixed for the client's life: a new ClientTls means a new client. */
+  /**
+   * Never: kafka-clients' reconfiguration reads key-store files, which this factory has none of. New
+   * material comes through {@link ClientTls#reload()}, which the next engine picks up ({@code get()}).
+   */
   @Override
   public boolean shouldBeRebuilt(Map<String, Object> nextConfigs) {
     return false;

@@ -4,6 +4,7 @@ import io.asupersync.Runtime;
 import io.asupersync.protocols.nats.NatsClient;
 import io.asupersync.protocols.nats.NatsException;
 import io.asupersync.protocols.nats.NatsLimits;
+import io.asupersync.protocols.internal.Causes;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncAutoConfiguration;
 import io.asupersync.spring.boot.autoconfigure.AsupersyncNatsProperties;
 import io.asupersync.spring.boot.autoconfigure.InvalidAsupersyncPropertyException;
@@ -72,12 +73,7 @@ public final class AsupersyncNatsAutoConfiguration {
    * of a server that wanted a client certificate); empty when there is none.
    */
   private static String rootCause(Throwable ex) {
-    Throwable root = ex;
-    // Bounded: a cause chain may loop.
-    Throwable c = ex.getCause();
-    for (int depth = 0; c != null && depth < 16; c = c.getCause(), depth++) {
-      root = c;
-    }
+    Throwable root = Causes.root(ex);
     return root == ex ? "" : " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
   }
 

@@ -12,6 +12,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fresh test CA, a server certificate and a client certificate (for mTLS) it issued, written as PEM files (the key unencrypted
@@ -49,7 +50,15 @@ public final class TestCertificates {
     return issue(dnsName, false);
   }
 
-  private static TestCertificates issue(String dnsName, boolean loopbackIp) {
+  /**
+   * A server certificate that names only the address {@code 127.0.0.1} (no DNS name): a client that dials
+   * {@code localhost} with hostname verification must refuse it.
+   */
+  public static TestCertificates forLoopbackIp() {
+    return issue(null, true);
+  }
+
+  private static TestCertificates issue(@Nullable String dnsName, boolean loopbackIp) {
     try {
       Instant now = Instant.now();
       CertificateBuilder base = new CertificateBuilder()
@@ -57,7 +66,10 @@ public final class TestCertificates {
           .notBefore(now.minus(1, ChronoUnit.DAYS))
           .notAfter(now.plus(1, ChronoUnit.DAYS));
       X509Bundle ca = base.copy().subject("CN=Asupersync Test CA").setIsCertificateAuthority(true).buildSelfSigned();
-      CertificateBuilder leaf = base.copy().subject("CN=" + dnsName).addSanDnsName(dnsName).addExtendedKeyUsageServerAuth();
+      CertificateBuilder leaf = base.copy().subject("CN=" + (dnsName != null ? dnsName : "127.0.0.1")).addExtendedKeyUsageServerAuth();
+      if (dnsName != null) {
+        leaf.addSanDnsName(dnsName);
+      }
       if (loopbackIp) {
         leaf.addSanIpAddress("127.0.0.1");
       }

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import io.netty.pkitesting.CertificateBuilder;
-import io.netty.pkitesting.X509Bundle;
+import io.asupersync.testsupport.TestCertificates;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -39,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * coordinator abort a timed-out transaction without waiting the default 10 s.
  *
  * <p>Besides the plaintext listener it has two TLS listeners with a certificate for 127.0.0.1 (and no
- * DNS name) issued by {@link #ca()}: {@link #tlsBootstrapServers()} without client authentication and
+ * DNS name) from {@link #certificates()}: {@link #tlsBootstrapServers()} without client authentication and
  * {@link #mtlsBootstrapServers()}, which requires a client certificate issued by the same CA.
  */
 final class KafkaTestBroker {
@@ -50,15 +48,15 @@ final class KafkaTestBroker {
   private final String bootstrap;
   private final String tlsBootstrap;
   private final String mtlsBootstrap;
-  private final X509Bundle ca;
+  private final TestCertificates certificates;
   private final Admin admin;
 
-  private KafkaTestBroker(KafkaRaftServer server, int[] ports, X509Bundle ca) {
+  private KafkaTestBroker(KafkaRaftServer server, int[] ports, TestCertificates certificates) {
     this.server = server;
     this.bootstrap = "127.0.0.1:" + ports[0];
     this.tlsBootstrap = "127.0.0.1:" + ports[2];
     this.mtlsBootstrap = "127.0.0.1:" + ports[3];
-    this.ca = ca;
+    this.certificates = certificates;
     this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
   }
 
@@ -92,9 +90,9 @@ final class KafkaTestBroker {
     return mtlsBootstrap;
   }
 
-  /** The CA of the TLS listeners' certificate and of accepted client certificates. */
-  X509Bundle ca() {
-    return ca;
+  /** The TLS listeners' CA, server certificate and a client certificate the MTLS listener accepts. */
+  TestCertificates certificates() {
+    return certificates;
   }
 
   Admin admin() {
@@ -156,7 +154,7 @@ final class KafkaTestBroker {
       props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + tls);
       props.put("controller.listener.names", "CONTROLLER");
       props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,TLS:SSL,MTLS:SSL,CONTROLLER:PLAINTEXT");
-      X509Bundle ca = tlsListeners(props);
+      TestCertificates certificates = tlsListeners(props);
       props.put("inter.broker.listener.name", "PLAINTEXT");
       props.put("log.dirs", dir.resolve("data").toString());
       props.put("num.partitions", "1");
@@ -188,7 +186,7 @@ final class KafkaTestBroker {
       }
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props), Time.SYSTEM);
       server.startup();
-      KafkaTestBroker broker = new KafkaTestBroker(server, ports, ca);
+      KafkaTestBroker broker = new KafkaTestBroker(server, ports, certificates);
       broker.awaitReady();
       java.lang.Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> broker.stop(dir), "kafka-test-broker-stop"));
@@ -198,35 +196,19 @@ final class KafkaTestBroker {
     }
   }
 
-  /** Key material (PEM, inline) of the TLS and MTLS listeners; returns the CA that issued it. */
-  private static X509Bundle tlsListeners(Properties props) {
-    Instant now = Instant.now();
-    CertificateBuilder base = new CertificateBuilder()
-        .ecp256()
-        .notBefore(now.minus(1, ChronoUnit.DAYS))
-        .notAfter(now.plus(1, ChronoUnit.DAYS));
-    X509Bundle ca;
-    X509Bundle server;
-    try {
-      ca = base.copy().subject("CN=Kafka Test CA").setIsCertificateAuthority(true).buildSelfSigned();
-      server = base.copy()
-          .subject("CN=kafka-test-broker")
-          .addSanIpAddress("127.0.0.1")
-          .addExtendedKeyUsageServerAuth()
-          .buildIssuedBy(ca);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot make the test broker's certificates", e);
-    }
+  /** Key material (PEM, inline) of the TLS and MTLS listeners, from certificates naming 127.0.0.1 only. */
+  private static TestCertificates tlsListeners(Properties props) throws IOException {
+    TestCertificates certificates = TestCertificates.forLoopbackIp();
     for (String listener : new String[] {"tls", "mtls"}) {
       String prefix = "listener.name." + listener + ".";
       props.put(prefix + "ssl.keystore.type", "PEM");
-      props.put(prefix + "ssl.keystore.certificate.chain", server.getCertificatePathPEM());
-      props.put(prefix + "ssl.keystore.key", server.getPrivateKeyPEM());
+      props.put(prefix + "ssl.keystore.certificate.chain", Files.readString(certificates.serverChainPem()));
+      props.put(prefix + "ssl.keystore.key", Files.readString(certificates.serverKeyPem()));
       props.put(prefix + "ssl.truststore.type", "PEM");
-      props.put(prefix + "ssl.truststore.certificates", ca.getRootCertificatePEM());
+      props.put(prefix + "ssl.truststore.certificates", Files.readString(certificates.caPem()));
     }
     props.put("listener.name.mtls.ssl.client.auth", "required");
-    return ca;
+    return certificates;
   }
 
   private void awaitReady() {

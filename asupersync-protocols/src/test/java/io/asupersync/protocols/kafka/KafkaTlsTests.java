@@ -12,6 +12,7 @@ import io.asupersync.protocols.kafka.KafkaClientException.Reason;
 import io.asupersync.protocols.kafka.KafkaTestSupport.TracedRuntime;
 import io.asupersync.protocols.tls.ClientTls;
 import io.asupersync.protocols.tls.TlsProvider;
+import io.asupersync.testsupport.TestCertificates;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.time.Duration;
@@ -41,17 +42,8 @@ class KafkaTlsTests {
     traced.close();
   }
 
-  private static ClientTls.Builder trusting(X509Bundle ca) {
-    return ClientTls.builder().trustManagerFactory(ca.toTrustManagerFactory());
-  }
-
-  private static CertificateBuilder certificate(String subject) {
-    Instant now = Instant.now();
-    return new CertificateBuilder()
-        .ecp256()
-        .notBefore(now.minus(1, ChronoUnit.DAYS))
-        .notAfter(now.plus(1, ChronoUnit.DAYS))
-        .subject(subject);
+  private static ClientTls.Builder trusting(TestCertificates certificates) {
+    return ClientTls.builder().trustPem(certificates.caPem());
   }
 
   /** Fails fast: a TLS failure must show as itself, not as a 60 s metadata timeout. */
@@ -77,7 +69,7 @@ class KafkaTlsTests {
   void senderAndReceiverWorkOverTlsWhenTheBrokersCaIsTrusted(TlsProvider provider) throws Exception {
     assumeTrue(provider.isAvailable(), "netty-tcnative does not load here");
     String topic = broker.newTopic("tls-" + provider.name().toLowerCase(Locale.ROOT), 1);
-    ClientTls tls = trusting(broker.ca()).provider(provider).build();
+    ClientTls tls = trusting(broker.certificates()).provider(provider).build();
     try (KafkaSender<String, String> sender = sender(broker.tlsBootstrapServers(), tls)) {
       assertThat(send(sender, topic, "over-tls").offset()).isZero();
     }
@@ -105,8 +97,12 @@ class KafkaTlsTests {
   @Test
   void brokerCertificateFromAnUntrustedCaFailsTheSendWithAuthenticationFailed() throws Exception {
     String topic = broker.newTopic("tls-untrusted", 1);
-    X509Bundle stranger = certificate("CN=Stranger CA").setIsCertificateAuthority(true).buildSelfSigned();
-    try (KafkaSender<String, String> sender = sender(broker.tlsBootstrapServers(), trusting(stranger).build())) {
+    // A CA of another name: the refusal is "no certification path", not a signature mismatch.
+    Instant now = Instant.now();
+    X509Bundle stranger = new CertificateBuilder().ecp256().notBefore(now.minus(1, ChronoUnit.DAYS))
+        .notAfter(now.plus(1, ChronoUnit.DAYS)).subject("CN=Stranger CA").setIsCertificateAuthority(true).buildSelfSigned();
+    ClientTls trustsStranger = ClientTls.builder().trustManagerFactory(stranger.toTrustManagerFactory()).build();
+    try (KafkaSender<String, String> sender = sender(broker.tlsBootstrapServers(), trustsStranger)) {
       assertThat(failedSend(sender, topic))
           .isInstanceOfSatisfying(KafkaClientException.class, e -> assertThat(e.reason()).isEqualTo(Reason.AUTHENTICATION_FAILED))
           .hasMessageContaining("unable to find valid certification path");
@@ -118,12 +114,12 @@ class KafkaTlsTests {
     String topic = broker.newTopic("tls-hostname", 1);
     // The certificate names 127.0.0.1 only; the same listener dialled as localhost must be refused.
     String byName = "localhost:" + broker.tlsBootstrapServers().substring(broker.tlsBootstrapServers().indexOf(':') + 1);
-    try (KafkaSender<String, String> sender = sender(byName, trusting(broker.ca()).build())) {
+    try (KafkaSender<String, String> sender = sender(byName, trusting(broker.certificates()).build())) {
       assertThat(failedSend(sender, topic))
           .isInstanceOfSatisfying(KafkaClientException.class, e -> assertThat(e.reason()).isEqualTo(Reason.AUTHENTICATION_FAILED))
           .hasMessageContaining("No name matching localhost");
     }
-    try (KafkaSender<String, String> sender = sender(byName, trusting(broker.ca()).hostnameVerification(false).build())) {
+    try (KafkaSender<String, String> sender = sender(byName, trusting(broker.certificates()).hostnameVerification(false).build())) {
       assertThat(send(sender, topic, "any-host").offset()).isZero();
     }
   }
@@ -131,12 +127,12 @@ class KafkaTlsTests {
   @Test
   void brokerThatRequiresAClientCertificateAcceptsTheClientTlsKeyAndRefusesNone() throws Exception {
     String topic = broker.newTopic("mtls", 1);
-    X509Bundle client = certificate("CN=kafka-client").addExtendedKeyUsageClientAuth().buildIssuedBy(broker.ca());
-    ClientTls withKey = trusting(broker.ca()).keyManagerFactory(client.toKeyManagerFactory()).build();
+    TestCertificates certificates = broker.certificates();
+    ClientTls withKey = trusting(certificates).keyPem(certificates.clientChainPem(), certificates.clientKeyPem()).build();
     try (KafkaSender<String, String> sender = sender(broker.mtlsBootstrapServers(), withKey)) {
       assertThat(send(sender, topic, "with-client-cert").offset()).isZero();
     }
-    try (KafkaSender<String, String> sender = sender(broker.mtlsBootstrapServers(), trusting(broker.ca()).build())) {
+    try (KafkaSender<String, String> sender = sender(broker.mtlsBootstrapServers(), trusting(broker.certificates()).build())) {
       assertThat(failedSend(sender, topic))
           .isInstanceOfSatisfying(KafkaClientException.class, e -> assertThat(e.reason()).isEqualTo(Reason.AUTHENTICATION_FAILED))
           .hasMessageContaining("CERTIFICATE_REQUIRED");
@@ -145,7 +141,7 @@ class KafkaTlsTests {
 
   @Test
   void withTlsSetsTheSecurityProtocolAndRefusesFileBasedKeyMaterial() throws Exception {
-    ClientTls tls = trusting(broker.ca()).build();
+    ClientTls tls = trusting(broker.certificates()).build();
     assertThat(KafkaProducerConfig.of("127.0.0.1:1").withTls(tls).producerProperties())
         .containsEntry(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
     assertThat(KafkaProducerConfig.of("127.0.0.1:1")
